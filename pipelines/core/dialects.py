@@ -1,0 +1,126 @@
+"""FILE-marker dialects: how a dump says where each document starts.
+
+Every dialect is a regular expression that matches one whole marker (its
+line terminators included) and must start at the beginning of a line. The
+built-in patterns start with a literal so that Python's regex engine can jump
+between candidates with a fast prefix search instead of trying every offset;
+the line-start condition is checked by the splitter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import AnyStr
+
+EOL = r"(?:\r\n|\n|\r)"
+EOL_OR_END = r"(?:\r\n|\n|\r|\Z)"
+NAME = r"(?P<name>[^\r\n]*?[^\s=#][^\r\n]*?)"  # at least one visible character
+
+_BUILTIN_SOURCES: dict[str, str] = {
+    # gitingest: a FILE line framed by two rules of '='
+    "gitingest": rf"=========+[ \t]*{EOL}FILE: {NAME}[ \t]*{EOL}=========+[ \t]*{EOL_OR_END}",
+    # banner: === FILE: name ===
+    "banner": rf"=== ?FILE: {NAME} ?===[ \t]*{EOL_OR_END}",
+    # markdown heading: ### FILE: name
+    "markdown": rf"#{{1,6}}[ \t]+FILE: {NAME}[ \t]*{EOL_OR_END}",
+    # bare: FILE: name, optionally closed by an END FILE line
+    "bare": rf"(?:(?P<end>END FILE\b[^\r\n]*)|FILE: {NAME}[ \t]*){EOL_OR_END}",
+}
+
+# Detection order breaks ties between dialects matching at the same offset:
+# the most specific framing wins.
+BUILTIN_DIALECTS: tuple[str, ...] = ("gitingest", "banner", "markdown", "bare")
+
+# Blank lines that a dialect's writer puts after each document's content.
+_TRAILING_TERMINATORS = {"gitingest": 2, "banner": 1, "markdown": 1, "bare": 1, "custom": 1}
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """A compiled marker pattern for one buffer type (bytes or str)."""
+
+    name: str
+    pattern: re.Pattern
+    trailing_terminators: int
+    whole_line_check: bool  # custom patterns must end where the line ends
+
+    def find(self, buf: AnyStr, pos: int, at_line_start: bool) -> re.Match | None:
+        """Next marker at or after ``pos`` that starts a line (and, for custom, ends one)."""
+        while True:
+            match = self.pattern.search(buf, pos)
+            if match is None:
+                return None
+            start = match.start()
+            starts_line = (start == 0 and at_line_start) or (start > 0 and _is_terminator(buf, start - 1))
+            if starts_line and (not self.whole_line_check or _ends_line(buf, match.end())):
+                return match
+            pos = start + 1
+
+    def marker_end(self, buf: AnyStr, match: re.Match) -> int:
+        """Offset just after the marker, its own line terminator included."""
+        end = match.end()
+        if self.whole_line_check:
+            end += _terminator_length(buf, end)
+        return end
+
+    def marker_name(self, match: re.Match, encoding: str | None) -> str | None:
+        """The document name a marker announces, or None for a closing marker."""
+        groups = match.groupdict()
+        if groups.get("end"):
+            return None
+        raw = groups.get("name")
+        if raw is None:
+            raw = match.group(1) if match.re.groups else match.group(0)
+        if isinstance(raw, bytes):
+            raw = raw.decode(encoding or "utf-8", errors="replace")
+        return raw.strip()
+
+
+def _is_terminator(buf: AnyStr, index: int) -> bool:
+    char = buf[index]
+    return char in (10, 13) if isinstance(buf, bytes) else char in ("\n", "\r")
+
+
+def _ends_line(buf: AnyStr, index: int) -> bool:
+    return index >= len(buf) or _is_terminator(buf, index)
+
+
+def _terminator_length(buf: AnyStr, index: int) -> int:
+    if index >= len(buf):
+        return 0
+    head = buf[index : index + 2]
+    crlf = b"\r\n" if isinstance(buf, bytes) else "\r\n"
+    if head == crlf:
+        return 2
+    return 1 if _is_terminator(buf, index) else 0
+
+
+def compile_dialects(
+    *, as_bytes: bool, encoding: str | None, custom_pattern: str | None = None
+) -> list[Dialect]:
+    """All dialects, in detection priority order, compiled for one buffer type.
+
+    ``custom_pattern`` is a user regex matched against a single line; it names the
+    document with a ``name`` group (or its first group, or the whole match).
+    """
+    dialects: list[Dialect] = []
+    if custom_pattern:
+        source = custom_pattern
+        compiled = re.compile(source.encode(encoding or "utf-8") if as_bytes else source)
+        dialects.append(Dialect("custom", compiled, _TRAILING_TERMINATORS["custom"], True))
+    for name in BUILTIN_DIALECTS:
+        source = _BUILTIN_SOURCES[name]
+        compiled = re.compile(source.encode("ascii") if as_bytes else source)
+        dialects.append(Dialect(name, compiled, _TRAILING_TERMINATORS[name], False))
+    return dialects
+
+
+def validate_custom_pattern(pattern: str) -> None:
+    """Raise ValueError with a readable message when a user marker regex is unusable."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid marker regex {pattern!r}: {exc}") from exc
+    if compiled.match(""):
+        raise ValueError(f"marker regex {pattern!r} matches an empty line")

@@ -1,0 +1,63 @@
+"""Per-dump text encoding detection and decoding with counted replacements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# cp1252 leaves these five bytes undefined; a dump containing them is latin-1.
+_CP1252_UNDEFINED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
+_REPLACEMENT_UTF8 = "\ufffd".encode()
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How a dump's bytes become text.
+
+    ``name`` is what is recorded in the warehouse; ``codec`` is what Python decodes
+    with; ``bom_length`` bytes at the start of the dump are a byte-order mark;
+    ``wide`` encodings (UTF-16) are decoded before splitting, the others after.
+    """
+
+    name: str
+    codec: str
+    bom_length: int = 0
+    wide: bool = False
+
+
+def detect_encoding(sample: bytes, *, at_eof: bool) -> Encoding:
+    """Guess a dump's encoding from its first bytes.
+
+    BOMs decide first. Otherwise text that is valid UTF-8 (pure ASCII included) is
+    UTF-8; anything else is legacy single-byte text: cp1252, or latin-1 when the
+    sample holds bytes that cp1252 does not define.
+    """
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return Encoding("utf-8-sig", "utf-8", bom_length=3)
+    if sample.startswith(b"\xff\xfe"):
+        return Encoding("utf-16-le", "utf-16-le", bom_length=2, wide=True)
+    if sample.startswith(b"\xfe\xff"):
+        return Encoding("utf-16-be", "utf-16-be", bom_length=2, wide=True)
+    if _is_utf8(sample, at_eof=at_eof):
+        return Encoding("utf-8", "utf-8")
+    if any(byte in sample for byte in _CP1252_UNDEFINED):
+        return Encoding("latin-1", "latin-1")
+    return Encoding("cp1252", "cp1252")
+
+
+def _is_utf8(sample: bytes, *, at_eof: bool) -> bool:
+    try:
+        sample.decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        # A sample cut inside a multi-byte sequence is still UTF-8.
+        return not at_eof and exc.reason == "unexpected end of data" and exc.start >= len(sample) - 3
+
+
+def decode_counting(content: bytes, encoding: Encoding) -> tuple[str, int]:
+    """Decode bytes, replacing what cannot be decoded; return (text, replaced count)."""
+    try:
+        return content.decode(encoding.codec), 0
+    except UnicodeDecodeError:
+        text = content.decode(encoding.codec, errors="replace")
+        genuine = content.count(_REPLACEMENT_UTF8) if encoding.codec == "utf-8" else 0
+        return text, text.count("\ufffd") - genuine

@@ -1,0 +1,522 @@
+"""Stream a delimited text dump into documents, with provenance and rejects.
+
+The splitter reads a dump in chunks (never more than one document is held in
+memory), finds the FILE markers of the dump's dialect, and yields one record per
+marker: a :class:`Document`, or a :class:`Reject` with a reason. Every byte of the
+(decompressed) dump belongs to exactly one of: the preamble, a marker (opening or
+closing framing), a document's content, or a reject, and the spans say which.
+
+Span model for a record, in byte offsets of the decompressed dump::
+
+    marker_start      byte_start         byte_end        record_end
+         | opening marker | content (text)  | framing trailer |
+
+The trailer holds the blank line(s) a dialect writes after each document and,
+in the bare dialect, the ``END FILE`` line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import hashlib
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import AnyStr, BinaryIO
+
+from pipelines.core.config import SplitConfig
+from pipelines.core.dialects import Dialect, compile_dialects
+from pipelines.core.encoding import Encoding, decode_counting, detect_encoding
+
+SNIFF_BYTES = 1 << 20
+# Control characters that do not occur in text; NUL alone marks binary content.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+_CONTROL_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_BINARY_CONTROL_SHARE = 0.01
+
+
+class RejectReason:
+    """Reason codes recorded in ``rejects.reason``."""
+
+    NO_MARKERS = "no_markers"
+    EMPTY = "empty_document"
+    BINARY = "binary_content"
+    TOO_LARGE = "too_large"
+    DUPLICATE_NAME = "duplicate_name"
+    DUPLICATE_CONTENT = "duplicate_content"
+    OUTSIDE_DOCUMENT = "text_outside_document"
+    TRUNCATED = "truncated_input"
+
+
+@dataclass
+class Document:
+    """One document cut out of a dump, with where it came from."""
+
+    ordinal: int
+    name: str
+    marker_start: int
+    byte_start: int
+    byte_end: int
+    record_end: int
+    line_start: int
+    line_end: int
+    text: str
+    decode_errors: int
+    content_sha256: str
+
+    @property
+    def n_chars(self) -> int:
+        return len(self.text)
+
+    @property
+    def n_words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class Reject:
+    """A span of a dump that did not become a document, and why."""
+
+    ordinal: int
+    name: str | None
+    reason: str
+    detail: str
+    marker_start: int
+    byte_start: int
+    byte_end: int
+    record_end: int
+
+
+@dataclass
+class DumpSummary:
+    """What the splitter learned about a whole dump; complete once iteration ends."""
+
+    encoding: str = "unknown"
+    dialect: str | None = None
+    compression: str | None = None
+    size_bytes: int = 0  # decompressed bytes covered by the spans
+    file_size_bytes: int = 0
+    sha256: str = ""  # of the file as stored
+    preamble: str = ""
+    preamble_bytes: int = 0
+    n_documents: int = 0
+    n_rejects: int = 0
+    decode_errors: int = 0
+    status: str = "ok"  # ok | truncated | unreadable
+    error: str | None = None
+
+
+@dataclass
+class _OpenRecord:
+    """The record being accumulated between two markers."""
+
+    name: str | None  # None for the preamble
+    marker_start: int
+    byte_start: int
+    line_start: int
+    parts: list = field(default_factory=list)
+    size: int = 0  # raw bytes of content seen so far
+    kept: int = 0  # raw bytes of content kept in ``parts``
+    closed_at: int | None = None  # byte offset of an END FILE line, if any
+    closed_end: int | None = None  # byte offset just after that line
+    trailer_visible: bool = False  # non-blank text after END FILE
+
+
+class _HashingReader:
+    """Wraps a binary file, hashing and counting the bytes read from it."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._raw.read(n)
+        self.sha256.update(data)
+        self.size += len(data)
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def drain(self) -> None:
+        """Hash whatever the consumer did not read (e.g. after a gzip error)."""
+        while self.read(1 << 20):
+            pass
+
+
+def split_dump(path: Path, config: SplitConfig | None = None) -> DumpSplit:
+    """Open ``path`` for splitting; iterate the result for records."""
+    return DumpSplit(Path(path), config or SplitConfig())
+
+
+class DumpSplit:
+    """Iterable over the records of one dump; ``summary`` is filled as it goes."""
+
+    def __init__(self, path: Path, config: SplitConfig) -> None:
+        self.path = path
+        self.config = config
+        self.summary = DumpSummary()
+
+    def __iter__(self) -> Iterator[Document | Reject]:
+        with open(self.path, "rb") as raw_file:
+            hashing = _HashingReader(raw_file)
+            try:
+                stream = self._open_stream(hashing)
+                yield from _Splitter(stream, self.config, self.summary).run()
+            finally:
+                hashing.drain()
+                self.summary.sha256 = hashing.sha256.hexdigest()
+                self.summary.file_size_bytes = hashing.size
+
+    def _open_stream(self, hashing: _HashingReader):
+        with self.path.open("rb") as head:
+            magic = head.read(2)
+        if magic == b"\x1f\x8b":
+            self.summary.compression = "gzip"
+            return gzip.GzipFile(fileobj=hashing, mode="rb")
+        return hashing
+
+
+class _Splitter:
+    """The chunked scanning state machine behind :class:`DumpSplit`."""
+
+    def __init__(self, stream, config: SplitConfig, summary: DumpSummary) -> None:
+        self.stream = stream
+        self.config = config
+        self.summary = summary
+        self.offset = 0  # raw byte offset of buf[0]
+        self.line = 1  # line number of buf[0]
+        self.ordinal = 0
+        self.names: dict[str, int] = {}
+        self.hashes: dict[str, tuple[int, str]] = {}
+        self.dialect: Dialect | None = None
+        self.candidates: list[Dialect] = []
+        self.record = _OpenRecord(name=None, marker_start=0, byte_start=0, line_start=1)
+        self.encoding: Encoding
+        self.decoder = None
+        self.pending_error: _TruncatedInput | None = None
+
+    # -- reading ---------------------------------------------------------------
+
+    def _read_raw(self, n: int) -> bytes:
+        """Read up to ``n`` bytes; on a truncated or corrupt stream, return what
+        came before the damage and raise on the next call."""
+        if self.pending_error is not None:
+            raise self.pending_error
+        read = getattr(self.stream, "read1", self.stream.read)  # read1: gzip hands over what it has
+        parts: list[bytes] = []
+        size = 0
+        try:
+            while size < n:
+                data = read(n - size)
+                if not data:
+                    break
+                parts.append(data)
+                size += len(data)
+        except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
+            self.pending_error = _TruncatedInput(f"{type(exc).__name__}: {exc}")
+            if not parts:
+                raise self.pending_error from exc
+        return b"".join(parts)
+
+    def _chunks(self) -> Iterator[tuple[AnyStr, bool]]:
+        """Yield (chunk, at_eof): bytes, or str for UTF-16 dumps."""
+        self.encoding = Encoding("utf-8", "utf-8")
+        first = self._read_raw(SNIFF_BYTES)
+        at_eof = len(first) < SNIFF_BYTES
+        self.encoding = detect_encoding(first, at_eof=at_eof)
+        self.summary.encoding = self.encoding.name
+        bom = self.encoding.bom_length
+        self.offset = bom
+        self.record.byte_start = bom
+        self.record.size = 0
+        self._as_bytes = not self.encoding.wide
+        if self.encoding.wide:
+            self.decoder = codecs.getincrementaldecoder(self.encoding.codec)(errors="replace")
+        data = first[bom:]
+        self.raw_total = len(first)
+        while True:
+            eof = not data
+            yield (self.decoder.decode(data, final=eof) if self.decoder else data), eof
+            if eof:
+                return
+            data = self._read_raw(self.config.chunk_bytes)
+            self.raw_total += len(data)
+
+    def _raw_len(self, segment: AnyStr) -> int:
+        if isinstance(segment, bytes):
+            return len(segment)
+        return len(segment.encode(self.encoding.codec, errors="surrogatepass"))
+
+    # -- main loop ---------------------------------------------------------------
+
+    def run(self) -> Iterator[Document | Reject]:
+        carry = None
+        at_line_start = True
+        try:
+            for chunk, eof in self._chunks():
+                buf = chunk if carry is None else carry + chunk
+                if not self.candidates:
+                    self.candidates = compile_dialects(
+                        as_bytes=isinstance(buf, bytes),
+                        encoding=self.encoding.codec,
+                        custom_pattern=self.config.marker_regex,
+                    )
+                cut, next_at_line_start = self._safe_cut(buf, eof)
+                consumed = yield from self._scan(buf, cut, at_line_start)
+                carry = buf[consumed:]
+                at_line_start = next_at_line_start if consumed == cut else True
+                if eof:
+                    break
+        except _TruncatedInput as exc:
+            if carry:
+                yield from self._scan(carry, len(carry), at_line_start)
+            self.summary.status = "truncated"
+            self.summary.error = f"dump is truncated or corrupt ({exc})"
+            yield from self._finish(truncated=True)
+            return
+        yield from self._finish(truncated=False)
+
+    def _safe_cut(self, buf: AnyStr, eof: bool) -> tuple[int, bool]:
+        """How far ``buf`` can be scanned now: everything at EOF, else up to the
+        start of the last two complete lines (a marker spans at most three)."""
+        if eof:
+            return len(buf), True
+        nl, cr = (b"\n", b"\r") if isinstance(buf, bytes) else ("\n", "\r")
+        end = len(buf)
+        if buf.endswith(cr):
+            end -= 1  # a CR may be the first half of a CRLF
+        pos = end
+        for _ in range(3):
+            pos = max(buf.rfind(nl, 0, pos), buf.rfind(cr, 0, pos))
+            if pos < 0:
+                break
+        if pos >= 0:
+            return pos + 1, True
+        if len(buf) > self.config.max_line_bytes:
+            return end, False  # one enormous line: cannot hold a marker, move on
+        return 0, True
+
+    def _scan(self, buf: AnyStr, cut: int, at_line_start: bool):
+        """Process markers starting before ``cut``; return how much was consumed."""
+        pos = 0
+        while True:
+            match, dialect = self._next_marker(buf, pos, at_line_start)
+            if match is None or match.start() >= cut:
+                break
+            self._append(buf[pos : match.start()])
+            pos = dialect.marker_end(buf, match)
+            yield from self._on_marker(buf, match, dialect, pos)
+        self._append(buf[pos:cut] if pos < cut else buf[:0])
+        return max(pos, cut)
+
+    def _next_marker(self, buf: AnyStr, pos: int, at_line_start: bool):
+        if self.dialect is not None:
+            return self.dialect.find(buf, pos, at_line_start), self.dialect
+        best = None, None
+        for dialect in self.candidates:  # earliest match wins; ties by priority
+            match = dialect.find(buf, pos, at_line_start)
+            if match is not None and (best[0] is None or match.start() < best[0].start()):
+                best = match, dialect
+        return best
+
+    # -- records ---------------------------------------------------------------
+
+    def _append(self, segment: AnyStr) -> None:
+        if not segment:
+            return
+        size = self._raw_len(segment)
+        record = self.record
+        if record.closed_at is not None:
+            record.trailer_visible = record.trailer_visible or bool(segment.strip())
+        else:
+            record.size += size
+            # Keep what a document may hold (plus its trailing blank lines), count the rest.
+            if record.kept + size <= self.config.max_document_bytes + 4:
+                record.parts.append(segment)
+                record.kept += size
+        self.offset += size
+        self.line += _count_terminators(segment)
+
+    def _on_marker(self, buf: AnyStr, match: re.Match, dialect: Dialect, end: int):
+        marker = buf[match.start() : end]
+        start = self.offset
+        if self.dialect is None:
+            self.dialect = dialect
+            self.summary.dialect = dialect.name
+        name = dialect.marker_name(match, self.encoding.codec)
+        if name is None:  # END FILE closes the open document; the line is framing
+            if self.record.name is not None and self.record.closed_at is None:
+                self.record.closed_at = start
+                self.record.closed_end = start + self._raw_len(marker)
+            else:
+                self._append(marker)  # a stray END FILE stays where it is
+                return
+            self.offset += self._raw_len(marker)
+            self.line += _count_terminators(marker)
+            return
+        yield from self._close_record(end_offset=start)
+        self.offset += self._raw_len(marker)
+        self.line += _count_terminators(marker)
+        self.record = _OpenRecord(
+            name=name, marker_start=start, byte_start=self.offset, line_start=self.line
+        )
+
+    def _close_record(self, end_offset: int, truncated: bool = False):
+        record = self.record
+        if record.name is None:
+            self._close_preamble(end_offset)
+            return
+        self.ordinal += 1
+        content_end = record.closed_at if record.closed_at is not None else end_offset
+        if truncated:
+            yield self._reject(
+                record, RejectReason.TRUNCATED,
+                "the dump ended inside this document (truncated or corrupt input)",
+                content_end, end_offset,
+            )
+            return
+        if record.size > self.config.max_document_bytes:
+            yield self._reject(
+                record, RejectReason.TOO_LARGE,
+                f"{record.size} bytes exceeds max_document_bytes={self.config.max_document_bytes}",
+                content_end, end_offset,
+            )
+            return
+        content = record.parts[0][:0].join(record.parts) if record.parts else b""
+        strip = self.dialect.trailing_terminators if record.closed_at is None else 1
+        body = _strip_trailing_terminators(content, strip)
+        byte_end = record.byte_start + self._raw_len(body)
+        if record.closed_at is not None and record.trailer_visible:
+            # Text after END FILE and before the next marker: not part of any document.
+            yield from self._emit_document(record, body, byte_end, record.closed_end)
+            self.ordinal += 1
+            yield Reject(
+                self.ordinal, None, RejectReason.OUTSIDE_DOCUMENT,
+                f"text between the END FILE of {record.name!r} and the next marker",
+                record.closed_end, record.closed_end, end_offset, end_offset,
+            )
+            self.summary.n_rejects += 1
+            return
+        yield from self._emit_document(record, body, byte_end, end_offset)
+
+    def _emit_document(self, record: _OpenRecord, body: AnyStr, byte_end: int, record_end: int):
+        text, errors = self._decode(body)
+        reason, detail = self._classify(record, body, text)
+        if reason:
+            yield self._reject(record, reason, detail, byte_end, record_end)
+            return
+        text = _normalize_newlines(text)
+        digest = hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+        first = self.hashes.get(digest)
+        if first is not None:
+            yield self._reject(
+                record, RejectReason.DUPLICATE_CONTENT,
+                f"same text as document #{first[0]} {first[1]!r}", byte_end, record_end,
+            )
+            return
+        self.hashes[digest] = (self.ordinal, record.name)
+        self.names[record.name] = self.ordinal
+        line_end = record.line_start + max(_count_terminators(body), 0)
+        self.summary.n_documents += 1
+        self.summary.decode_errors += errors
+        yield Document(
+            ordinal=self.ordinal, name=record.name, marker_start=record.marker_start,
+            byte_start=record.byte_start, byte_end=byte_end, record_end=record_end,
+            line_start=record.line_start, line_end=line_end, text=text,
+            decode_errors=errors, content_sha256=digest,
+        )
+
+    def _decode(self, body: AnyStr) -> tuple[str, int]:
+        if isinstance(body, str):
+            return body, body.count("\ufffd")
+        return decode_counting(body, self.encoding)
+
+    def _classify(self, record: _OpenRecord, body: AnyStr, text: str) -> tuple[str | None, str]:
+        if record.name in self.names:
+            return RejectReason.DUPLICATE_NAME, (
+                f"a document named {record.name!r} already came at #{self.names[record.name]}"
+            )
+        if not text.strip():
+            return RejectReason.EMPTY, "no text between this marker and the next"
+        n_control = _count_control(body)
+        if (b"\x00" in body) if isinstance(body, bytes) else ("\x00" in body):
+            return RejectReason.BINARY, f"contains NUL bytes ({n_control} control characters)"
+        if n_control > _BINARY_CONTROL_SHARE * len(text):
+            return RejectReason.BINARY, f"{n_control} control characters in {len(text)}"
+        return None, ""
+
+    def _reject(self, record: _OpenRecord, reason: str, detail: str, byte_end: int, record_end: int) -> Reject:
+        self.summary.n_rejects += 1
+        return Reject(
+            self.ordinal, record.name, reason, detail,
+            record.marker_start, record.byte_start, byte_end, record_end,
+        )
+
+    def _close_preamble(self, end_offset: int) -> None:
+        record = self.record
+        content = record.parts[0][:0].join(record.parts) if record.parts else b""
+        text, _ = self._decode(content) if content else ("", 0)
+        self.summary.preamble = _normalize_newlines(text)
+        self.summary.preamble_bytes = end_offset
+
+    def _finish(self, truncated: bool):
+        if self.decoder is not None and not truncated:
+            # A lone odd byte at the end of UTF-16 decodes to U+FFFD, re-encoded as two.
+            self.offset = self.raw_total
+        end = self.offset
+        self.summary.size_bytes = end
+        if self.dialect is None:
+            # No marker anywhere: the whole dump is one reject, not one huge document.
+            self.summary.preamble_bytes = 0
+            self.ordinal += 1
+            self.summary.n_rejects += 1
+            yield Reject(
+                self.ordinal, None, RejectReason.NO_MARKERS if not truncated else RejectReason.TRUNCATED,
+                "no FILE marker line found in any dialect (gitingest, banner, markdown, bare"
+                + (", custom regex" if self.config.marker_regex else "") + ")"
+                + (f"; {self.summary.error}" if truncated else ""),
+                0, 0, end, end,
+            )
+            return
+        yield from self._close_record(end_offset=end, truncated=truncated)
+
+
+class _TruncatedInput(Exception):
+    pass
+
+
+def _count_terminators(segment: AnyStr) -> int:
+    if isinstance(segment, bytes):
+        return segment.count(b"\n") + segment.count(b"\r") - segment.count(b"\r\n")
+    return segment.count("\n") + segment.count("\r") - segment.count("\r\n")
+
+
+def _count_control(segment: AnyStr) -> int:
+    if isinstance(segment, bytes):
+        return len(segment) - len(segment.translate(None, _CONTROL_BYTES))
+    return len(_CONTROL_CHARS_RE.findall(segment))
+
+
+def _strip_trailing_terminators(content: AnyStr, count: int) -> AnyStr:
+    """Drop up to ``count`` line terminators from the end of ``content``."""
+    end = len(content)
+    crlf, lf, cr = (b"\r\n", b"\n", b"\r") if isinstance(content, bytes) else ("\r\n", "\n", "\r")
+    for _ in range(count):
+        if content.endswith(crlf, 0, end):
+            end -= 2
+        elif content.endswith(lf, 0, end) or content.endswith(cr, 0, end):
+            end -= 1
+        else:
+            break
+    return content[:end]
+
+
+def _normalize_newlines(text: str) -> str:
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
