@@ -45,12 +45,30 @@ def detect_encoding(sample: bytes, *, at_eof: bool) -> Encoding:
 
 
 def _is_utf8(sample: bytes, *, at_eof: bool) -> bool:
+    """Valid UTF-8, or UTF-8 with a few stray bytes among many well-formed sequences
+    (a damaged UTF-8 dump: decoded as UTF-8, the damage counted per document)."""
+    if not at_eof:
+        sample = _cut_partial_sequence(sample)
     try:
         sample.decode("utf-8")
         return True
-    except UnicodeDecodeError as exc:
-        # A sample cut inside a multi-byte sequence is still UTF-8.
-        return not at_eof and exc.reason == "unexpected end of data" and exc.start >= len(sample) - 3
+    except UnicodeDecodeError:
+        text = sample.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd") - sample.count(_REPLACEMENT_UTF8)
+        good = sum(1 for char in text if ord(char) > 127 and char != "\ufffd")
+        return good >= 3 * bad > 0 or (good > 0 and bad == 0)
+
+
+def _cut_partial_sequence(sample: bytes) -> bytes:
+    """Drop a multi-byte sequence cut off at the end of a sample."""
+    for back in range(1, min(4, len(sample)) + 1):
+        byte = sample[-back]
+        if byte < 0x80:
+            return sample
+        if byte >= 0xC0:  # lead byte: is its sequence complete?
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return sample if back >= need else sample[:-back]
+    return sample
 
 
 def decode_counting(content: bytes, encoding: Encoding) -> tuple[str, int]:

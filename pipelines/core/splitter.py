@@ -476,14 +476,20 @@ class _Splitter:
             self.ordinal += 1
             self.summary.n_rejects += 1
             yield Reject(
-                self.ordinal, None, RejectReason.NO_MARKERS if not truncated else RejectReason.TRUNCATED,
-                "no FILE marker line found in any dialect (gitingest, banner, markdown, bare"
-                + (", custom regex" if self.config.marker_regex else "") + ")"
-                + (f"; {self.summary.error}" if truncated else ""),
-                0, 0, end, end,
+                self.ordinal, None, RejectReason.TRUNCATED if truncated else RejectReason.NO_MARKERS,
+                self._no_marker_detail(end), 0, 0, end, end,
             )
             return
         yield from self._close_record(end_offset=end, truncated=truncated)
+
+
+    def _no_marker_detail(self, size: int) -> str:
+        if self.summary.error:
+            return self.summary.error
+        if size == 0:
+            return "the dump is empty (0 bytes)"
+        dialects = "gitingest, banner, markdown, bare" + (", custom regex" if self.config.marker_regex else "")
+        return f"no FILE marker line found in {size} bytes (dialects tried: {dialects})"
 
 
 class _TruncatedInput(Exception):

@@ -1,0 +1,138 @@
+"""Headless entry point: ``python -m pipelines materialize`` runs the Dagster assets in-process.
+
+Meant for scripts and CI; the same assets and resources as ``dagster dev``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.core.ingest import discover_dumps
+from pipelines.core.warehouse import connect
+from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
+from pipelines.orchestration.settings import raw_dir_from_env, repo_path, warehouse_from_env
+
+
+# INFO keeps the progress lines and warnings, drops Dagster's per-event DEBUG chatter.
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+@dataclass
+class PartitionOutcome:
+    key: str
+    success: bool
+    errors: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("materialize", help="materialize every asset for every dump and print a summary")
+    run.add_argument("--raw-dir", default=None, help="directory of dumps (default: $CORPUS_RAW_DIR or data/raw)")
+    run.add_argument(
+        "--warehouse", default=None,
+        help="DuckDB file (default: $CORPUS_WAREHOUSE or data/warehouse/corpus.duckdb)",
+    )
+    run.add_argument("--marker-regex", default=None, help="extra marker dialect: a regex with a (?P<name>...) group")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "materialize":
+        return materialize_all(args.raw_dir, args.warehouse, args.marker_regex)
+    return 2
+
+
+def _instance() -> dg.DagsterInstance:
+    """The configured instance when DAGSTER_HOME is set (runs show up in the UI), else a throwaway one."""
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: str | None) -> int:
+    from pipelines.definitions import ASSETS, build_resources
+
+    raw_dir = repo_path(raw_dir) if raw_dir else raw_dir_from_env()
+    warehouse = repo_path(warehouse) if warehouse else warehouse_from_env()
+    if not Path(raw_dir).is_dir():
+        print(f"error: raw directory {raw_dir} does not exist", file=sys.stderr)
+        return 2
+    try:
+        resources = build_resources(raw_dir=raw_dir, warehouse=warehouse, marker_regex=marker_regex)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    keys = discover_dumps(Path(raw_dir))
+    if not keys:
+        print(f"no dumps found in {raw_dir}; nothing to do")
+        return 0
+    outcomes = []
+    with _instance() as instance:
+        known = set(instance.get_dynamic_partitions(DUMPS_PARTITIONS_NAME))
+        instance.add_dynamic_partitions(DUMPS_PARTITIONS_NAME, [k for k in keys if k not in known])
+        for key in keys:
+            print(f"materializing {key} ...", flush=True)
+            result = dg.materialize(
+                ASSETS, instance=instance, partition_key=key, resources=resources,
+                run_config=QUIET_LOGS, raise_on_error=False,
+            )
+            outcomes.append(_outcome(key, result))
+    print_summary(warehouse, keys, outcomes)
+    failed = [o for o in outcomes if not o.success or o.failed_checks]
+    for outcome in failed:
+        for message in outcome.errors + [f"blocking check failed: {c}" for c in outcome.failed_checks]:
+            print(f"error: {outcome.key}: {message}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _outcome(key: str, result: dg.ExecuteInProcessResult) -> PartitionOutcome:
+    errors = [
+        event.event_specific_data.error.message.strip()
+        for event in result.all_events
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE and event.event_specific_data.error
+    ]
+    failed_checks = [
+        f"{evaluation.asset_key.to_user_string()}.{evaluation.check_name}"
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    return PartitionOutcome(key, result.success, errors, failed_checks)
+
+
+def print_summary(warehouse: str, keys: list[str], outcomes: list[PartitionOutcome]) -> None:
+    """What landed: one line per dump, then table totals."""
+    print(f"\nwarehouse: {warehouse}")
+    with connect(warehouse, read_only=True) as con:
+        rows = {
+            path: rest
+            for path, *rest in con.execute(
+                "SELECT path, n_documents, n_rejects, size_bytes, dialect, encoding, status FROM dumps"
+            ).fetchall()
+        }
+        print(f"{'dump':40} {'run':7} {'docs':>6} {'rejects':>7} {'bytes':>12}  dialect/encoding/status")
+        for outcome in outcomes:
+            docs, rejects, size, dialect, encoding, status = rows.get(outcome.key, [None] * 6)
+            run = "ok" if outcome.success and not outcome.failed_checks else "FAILED"
+            print(
+                f"{outcome.key[:40]:40} {run:7} {docs if docs is not None else '-':>6} "
+                f"{rejects if rejects is not None else '-':>7} {size if size is not None else '-':>12}  "
+                f"{dialect}/{encoding}/{status}"
+            )
+        stale = sorted(set(rows) - set(keys))
+        if stale:
+            print(f"note: {len(stale)} dump(s) in the warehouse are no longer in the raw dir: {', '.join(stale)}")
+        totals = con.execute(
+            "SELECT (SELECT count(*) FROM dumps), (SELECT count(*) FROM documents), "
+            "(SELECT count(*) FROM rejects), (SELECT coalesce(sum(n_words), 0) FROM documents)"
+        ).fetchone()
+        print("totals: {} dumps, {} documents, {} rejects, {} words".format(*totals))
+        reasons = con.execute("SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY reason").fetchall()
+        if reasons:
+            print("rejects by reason: " + ", ".join(f"{r}={n}" for r, n in reasons))

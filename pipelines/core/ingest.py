@@ -1,0 +1,251 @@
+"""Load one dump into the warehouse: split it and replace its rows in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+import duckdb
+import pyarrow as pa
+
+from pipelines.core.config import SplitConfig
+from pipelines.core.splitter import Document, DumpSummary, Reject, split_dump
+from pipelines.core.warehouse import delete_dump_rows, insert_arrow, read_sql, transaction
+
+# Bump when the splitter's output changes for the same input, so that every dump is reloaded.
+INGEST_VERSION = "1"
+BATCH_ROWS = 5_000
+DUMP_TABLES = ["documents", "rejects", "dumps"]
+
+_DOCUMENT_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()), ("dump_id", pa.string()), ("ordinal", pa.int32()),
+        ("name", pa.string()), ("marker_start", pa.int64()), ("byte_start", pa.int64()),
+        ("byte_end", pa.int64()), ("record_end", pa.int64()), ("line_start", pa.int32()),
+        ("line_end", pa.int32()), ("text", pa.string()), ("n_chars", pa.int32()),
+        ("n_words", pa.int32()), ("content_sha256", pa.string()), ("decode_errors", pa.int32()),
+    ]
+)
+_REJECT_SCHEMA = pa.schema(
+    [
+        ("dump_id", pa.string()), ("ordinal", pa.int32()), ("name", pa.string()),
+        ("reason", pa.string()), ("detail", pa.string()), ("marker_start", pa.int64()),
+        ("byte_start", pa.int64()), ("byte_end", pa.int64()), ("record_end", pa.int64()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """A dump in the raw directory, identified by its path relative to it."""
+
+    raw_dir: Path
+    relative_path: str
+
+    @property
+    def path(self) -> Path:
+        return resolve_inside(self.raw_dir, self.relative_path)
+
+    @property
+    def dump_id(self) -> str:
+        return stable_id(self.relative_path)
+
+
+class IntegrityError(RuntimeError):
+    """The rows about to be committed break an invariant; nothing was written."""
+
+
+@dataclass
+class LoadResult:
+    """What loading one dump did."""
+
+    dump_id: str
+    relative_path: str
+    skipped: bool
+    summary: DumpSummary | None
+    reject_reasons: dict[str, int]
+
+
+def stable_id(*parts: str) -> str:
+    """A short, stable identifier from text parts."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", errors="surrogatepass"))
+    return digest.hexdigest()[:16]
+
+
+def resolve_inside(root: Path, relative: str) -> Path:
+    """``root / relative``, refusing anything that escapes ``root``."""
+    root = Path(root).resolve()
+    candidate = (root / PurePosixPath(relative)).resolve()
+    if candidate != root and root not in candidate.parents:
+        raise ValueError(f"{relative!r} is outside the raw directory {root}")
+    return candidate
+
+
+def discover_dumps(raw_dir: Path) -> list[str]:
+    """Relative paths of the dump files under ``raw_dir`` (hidden files skipped), sorted."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        return []
+    found = []
+    for path in raw_dir.rglob("*"):
+        relative = path.relative_to(raw_dir)
+        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+            found.append(relative.as_posix())
+    return sorted(found)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def config_fingerprint(config: SplitConfig) -> str:
+    return f"v{INGEST_VERSION};{config.fingerprint()}"
+
+
+def is_up_to_date(con: duckdb.DuckDBPyConnection, dump: DumpFile, config: SplitConfig) -> bool:
+    """True when the warehouse already holds this exact file, split with these settings."""
+    row = con.execute(
+        "SELECT sha256, config_fingerprint FROM dumps WHERE dump_id = ?", [dump.dump_id]
+    ).fetchone()
+    return row is not None and row == (file_sha256(dump.path), config_fingerprint(config))
+
+
+def load_dump(
+    con: duckdb.DuckDBPyConnection,
+    dump: DumpFile,
+    config: SplitConfig,
+    *,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadResult:
+    """Split ``dump`` and replace its rows, unless it is unchanged (``force`` reloads).
+
+    The rows of the previous load stay in place until the new ones are committed.
+    ``progress(bytes_done, bytes_total)`` is called now and then on large dumps.
+    """
+    if not force and is_up_to_date(con, dump, config):
+        return LoadResult(dump.dump_id, dump.relative_path, True, None, {})
+    split = split_dump(dump.path, config)
+    reasons: dict[str, int] = {}
+    with transaction(con):
+        delete_dump_rows(con, DUMP_TABLES, dump.dump_id)
+        records = _with_progress(split, dump.path.stat().st_size, progress)
+        for documents, rejects in _batches(records, BATCH_ROWS):
+            insert_arrow(con, "documents", _documents_table(dump.dump_id, documents))
+            insert_arrow(con, "rejects", _rejects_table(dump.dump_id, rejects))
+            for reject in rejects:
+                reasons[reject.reason] = reasons.get(reject.reason, 0) + 1
+        insert_arrow(con, "dumps", _dump_table(dump, split.summary, config))
+        _verify_byte_conservation(con, dump)
+    return LoadResult(dump.dump_id, dump.relative_path, False, split.summary, reasons)
+
+
+def byte_conservation_violations(con: duckdb.DuckDBPyConnection, dump_id: str | None) -> list[dict]:
+    """Dumps whose spans do not cover their bytes exactly once (empty = invariant holds)."""
+    cursor = con.execute(read_sql("checks/byte_conservation.sql"), {"dump_id": dump_id})
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _verify_byte_conservation(con: duckdb.DuckDBPyConnection, dump: DumpFile) -> None:
+    violations = byte_conservation_violations(con, dump.dump_id)
+    if violations:
+        raise IntegrityError(
+            f"byte conservation broken for {dump.relative_path}: {violations}; load rolled back"
+        )
+
+
+def _with_progress(
+    records: Iterable[Document | Reject], total: int, progress: Callable[[int, int], None] | None
+) -> Iterator[Document | Reject]:
+    step = max(total // 20, 1)
+    next_report = step
+    for record in records:
+        if progress is not None and record.record_end >= next_report:
+            progress(record.record_end, total)
+            next_report = record.record_end + step
+        yield record
+
+
+def _batches(
+    records: Iterable[Document | Reject], size: int
+) -> Iterator[tuple[list[Document], list[Reject]]]:
+    documents: list[Document] = []
+    rejects: list[Reject] = []
+    for record in records:
+        (documents if isinstance(record, Document) else rejects).append(record)
+        if len(documents) + len(rejects) >= size:
+            yield documents, rejects
+            documents, rejects = [], []
+    yield documents, rejects
+
+
+def _documents_table(dump_id: str, documents: list[Document]) -> pa.Table:
+    return pa.Table.from_pydict(
+        {
+            "doc_id": [stable_id(dump_id, d.name) for d in documents],
+            "dump_id": [dump_id] * len(documents),
+            "ordinal": [d.ordinal for d in documents],
+            "name": [d.name for d in documents],
+            "marker_start": [d.marker_start for d in documents],
+            "byte_start": [d.byte_start for d in documents],
+            "byte_end": [d.byte_end for d in documents],
+            "record_end": [d.record_end for d in documents],
+            "line_start": [d.line_start for d in documents],
+            "line_end": [d.line_end for d in documents],
+            "text": [d.text for d in documents],
+            "n_chars": [d.n_chars for d in documents],
+            "n_words": [d.n_words for d in documents],
+            "content_sha256": [d.content_sha256 for d in documents],
+            "decode_errors": [d.decode_errors for d in documents],
+        },
+        schema=_DOCUMENT_SCHEMA,
+    )
+
+
+def _rejects_table(dump_id: str, rejects: list[Reject]) -> pa.Table:
+    return pa.Table.from_pydict(
+        {
+            "dump_id": [dump_id] * len(rejects),
+            "ordinal": [r.ordinal for r in rejects],
+            "name": [r.name for r in rejects],
+            "reason": [r.reason for r in rejects],
+            "detail": [r.detail for r in rejects],
+            "marker_start": [r.marker_start for r in rejects],
+            "byte_start": [r.byte_start for r in rejects],
+            "byte_end": [r.byte_end for r in rejects],
+            "record_end": [r.record_end for r in rejects],
+        },
+        schema=_REJECT_SCHEMA,
+    )
+
+
+def _dump_table(dump: DumpFile, summary: DumpSummary, config: SplitConfig) -> pa.Table:
+    row = {
+        "dump_id": dump.dump_id,
+        "path": dump.relative_path,
+        "file_name": PurePosixPath(dump.relative_path).name,
+        "size_bytes": summary.size_bytes,
+        "file_size_bytes": summary.file_size_bytes,
+        "sha256": summary.sha256,
+        "compression": summary.compression,
+        "encoding": summary.encoding,
+        "dialect": summary.dialect,
+        "preamble": summary.preamble,
+        "preamble_bytes": summary.preamble_bytes,
+        "n_documents": summary.n_documents,
+        "n_rejects": summary.n_rejects,
+        "decode_errors": summary.decode_errors,
+        "status": summary.status,
+        "error": summary.error,
+        "config_fingerprint": config_fingerprint(config),
+        "loaded_at": datetime.now(UTC).replace(tzinfo=None),
+    }
+    return pa.Table.from_pylist([row])

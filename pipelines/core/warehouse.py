@@ -1,0 +1,107 @@
+"""The DuckDB warehouse: schema, connections, and per-dump replacement of rows.
+
+DuckDB allows one writer process per file; :func:`connect` retries with backoff
+when another process holds the lock, so that a run waits for an analyst's
+session or a previous run instead of failing at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+SCHEMA_DIR = SQL_DIR / "schema"
+VIEWS_DIR = SQL_DIR / "views"
+CHECKS_DIR = SQL_DIR / "checks"
+
+log = logging.getLogger(__name__)
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    message = str(exc)
+    return "Could not set lock" in message or "Conflicting lock" in message
+
+
+@contextmanager
+def connect(
+    path: Path | str, *, read_only: bool = False, attempts: int = 8, first_wait: float = 0.5
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse, retrying while another process holds the file lock."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    wait = first_wait
+    for attempt in range(1, attempts + 1):
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or attempt == attempts:
+                raise
+            log.warning("warehouse %s is locked (attempt %d/%d), retrying in %.1fs", path, attempt, attempts, wait)
+            time.sleep(wait)
+            wait = min(wait * 2, 30.0)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def apply_sql_dir(con: duckdb.DuckDBPyConnection, directory: Path) -> list[str]:
+    """Execute every ``*.sql`` file of a directory in name order; return their names."""
+    applied = []
+    for script in sorted(directory.glob("*.sql")):
+        con.execute(script.read_text(encoding="utf-8"))
+        applied.append(script.name)
+    return applied
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and (re)create views; safe to run on every run."""
+    apply_sql_dir(con, SCHEMA_DIR)
+    if VIEWS_DIR.is_dir():
+        apply_sql_dir(con, VIEWS_DIR)
+
+
+def read_sql(relative: str) -> str:
+    """Text of a query kept in ``sql/``."""
+    return (SQL_DIR / relative).read_text(encoding="utf-8")
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: a failure inside leaves the previous rows in place."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) -> None:
+    """Append an Arrow batch to ``table``, matching columns by name.
+
+    ``table`` is one of our own table names, never user input.
+    """
+    if batch.num_rows == 0:
+        return
+    con.register("_arrow_batch", batch)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _arrow_batch")  # noqa: S608
+    finally:
+        con.unregister("_arrow_batch")
+
+
+def delete_dump_rows(con: duckdb.DuckDBPyConnection, tables: list[str], dump_id: str) -> None:
+    """Delete one dump's rows from tables keyed by ``dump_id`` (our table names)."""
+    for table in tables:
+        con.execute(f"DELETE FROM {table} WHERE dump_id = ?", [dump_id])  # noqa: S608

@@ -1,0 +1,38 @@
+"""The Dagster code location: every asset, check, job, sensor, schedule and resource."""
+
+import dagster as dg
+
+from pipelines.orchestration.automation import corpus_job, daily_refresh, raw_dumps_sensor
+from pipelines.orchestration.ingest_assets import documents
+from pipelines.orchestration.resources import RawDumpsResource, WarehouseResource
+from pipelines.orchestration.settings import (
+    marker_regex_from_env,
+    max_document_bytes_from_env,
+    raw_dir_from_env,
+    warehouse_from_env,
+)
+
+ASSETS = [documents]
+
+
+def build_resources(
+    raw_dir: str | None = None, warehouse: str | None = None, marker_regex: str | None = None
+) -> dict[str, dg.ConfigurableResource]:
+    """Resources from explicit values, falling back to the environment."""
+    return {
+        "warehouse": WarehouseResource(path=warehouse or warehouse_from_env()),
+        "raw_dumps": RawDumpsResource(
+            raw_dir=raw_dir or raw_dir_from_env(),
+            marker_regex=marker_regex or marker_regex_from_env(),
+            max_document_bytes=max_document_bytes_from_env(),
+        ),
+    }
+
+
+defs = dg.Definitions(
+    assets=ASSETS,
+    jobs=[corpus_job],
+    sensors=[raw_dumps_sensor],
+    schedules=[daily_refresh],
+    resources=build_resources(),
+)

@@ -1,0 +1,66 @@
+"""Jobs, the sensor that turns new or changed files into partitions, and the daily schedule."""
+
+
+import json
+import os
+
+import dagster as dg
+
+from pipelines.core.ingest import discover_dumps, resolve_inside
+from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME, dumps_partitions
+from pipelines.orchestration.settings import raw_dir_from_env
+
+corpus_job = dg.define_asset_job(
+    name="corpus_job",
+    selection=dg.AssetSelection.all(),
+    partitions_def=dumps_partitions,
+    description="Every partitioned asset for one dump.",
+)
+
+
+def _file_states(raw_dir: str) -> dict[str, list[int]]:
+    """size and mtime of every dump, the cheap signal that a file changed."""
+    states = {}
+    for relative in discover_dumps(raw_dir):
+        stat = os.stat(resolve_inside(raw_dir, relative))
+        states[relative] = [stat.st_size, stat.st_mtime_ns]
+    return states
+
+
+@dg.sensor(
+    job=corpus_job,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Adds a partition for each new dump in the raw directory and runs it; reruns changed dumps.",
+)
+def raw_dumps_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    raw_dir = raw_dir_from_env()
+    previous: dict[str, list[int]] = json.loads(context.cursor) if context.cursor else {}
+    current = _file_states(raw_dir)
+    known = set(context.instance.get_dynamic_partitions(DUMPS_PARTITIONS_NAME))
+    new_keys = [key for key in current if key not in known]
+    changed = [key for key, state in current.items() if previous.get(key) != state]
+    if not changed and not new_keys:
+        return dg.SensorResult(skip_reason=f"no new or changed dumps in {raw_dir}", cursor=context.cursor)
+    return dg.SensorResult(
+        run_requests=[
+            dg.RunRequest(partition_key=key, run_key=f"{key}:{current[key][0]}:{current[key][1]}")
+            for key in sorted(set(changed) | set(new_keys))
+        ],
+        dynamic_partitions_requests=[dumps_partitions.build_add_request(new_keys)] if new_keys else [],
+        cursor=json.dumps(current, sort_keys=True),
+    )
+
+
+@dg.schedule(
+    job=corpus_job,
+    cron_schedule="0 3 * * *",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+    description="Daily refresh of every known dump (unchanged dumps are skipped inside the run).",
+)
+def daily_refresh(context: dg.ScheduleEvaluationContext):
+    keys = context.instance.get_dynamic_partitions(DUMPS_PARTITIONS_NAME)
+    if not keys:
+        return dg.SkipReason("no dump partitions yet; the sensor adds them")
+    date = context.scheduled_execution_time.strftime("%Y-%m-%d")
+    return [dg.RunRequest(partition_key=key, run_key=f"{date}:{key}") for key in sorted(keys)]

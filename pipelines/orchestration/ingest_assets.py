@@ -1,0 +1,101 @@
+"""Dagster assets for the ingest stage: a dump file becomes rows in dumps/documents/rejects."""
+
+
+import dagster as dg
+
+from pipelines.core.ingest import LoadResult, byte_conservation_violations, load_dump
+from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
+from pipelines.orchestration.resources import RawDumpsResource, WarehouseResource
+
+BYTE_CONSERVATION = "byte_conservation"
+DUMP_COMPLETE = "dump_complete"
+
+
+@dg.asset(
+    key="documents",
+    partitions_def=dumps_partitions,
+    group_name="ingest",
+    kinds={"python", "duckdb"},
+    pool=WAREHOUSE_POOL,
+    owners=["team:data-engineering"],
+    tags={"stage": "ingest"},
+    description=(
+        "Splits one raw dump (the partition) on its FILE markers and replaces its rows in "
+        "`dumps`, `documents` and `rejects` in one transaction. Unchanged dumps are skipped."
+    ),
+    check_specs=[
+        dg.AssetCheckSpec(
+            BYTE_CONSERVATION, asset="documents", blocking=True,
+            description="Every byte of the dump is in exactly one of preamble, marker, document, reject.",
+        ),
+        dg.AssetCheckSpec(
+            DUMP_COMPLETE, asset="documents",
+            description="The dump was read to its end (warns on truncated or corrupt input).",
+        ),
+    ],
+)
+def documents(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, raw_dumps: RawDumpsResource
+) -> dg.MaterializeResult:
+    dump = raw_dumps.dump(context.partition_key)
+    if not dump.path.is_file():
+        raise dg.Failure(f"dump {context.partition_key!r} is not in {raw_dumps.raw_dir} any more")
+
+    def progress(done: int, total: int) -> None:
+        context.log.info(f"{dump.relative_path}: {done:,} / {total:,} bytes split ({done / total:.0%})")
+
+    with warehouse.connection() as con:
+        result = load_dump(con, dump, raw_dumps.split_config(), progress=progress)
+        row = con.execute(
+            "SELECT size_bytes, encoding, dialect, n_documents, n_rejects, decode_errors, status, error "
+            "FROM dumps WHERE dump_id = ?",
+            [dump.dump_id],
+        ).fetchone()
+        violations = byte_conservation_violations(con, dump.dump_id)
+        preview = con.execute(
+            "SELECT ordinal, name, n_words, line_start, line_end FROM documents "
+            "WHERE dump_id = ? ORDER BY ordinal LIMIT 10",
+            [dump.dump_id],
+        ).fetchall()
+    size_bytes, encoding, dialect, n_documents, n_rejects, decode_errors, status, error = row
+    _log_result(context, result, status, error)
+    return dg.MaterializeResult(
+        metadata={
+            "dump": dump.relative_path,
+            "skipped_unchanged": result.skipped,
+            "documents": dg.MetadataValue.int(n_documents),
+            "rejects": dg.MetadataValue.int(n_rejects),
+            "reject_reasons": dg.MetadataValue.json(result.reject_reasons),
+            "bytes": dg.MetadataValue.int(size_bytes),
+            "dialect": dialect or "none",
+            "encoding": encoding,
+            "decode_errors": dg.MetadataValue.int(decode_errors),
+            "status": status,
+            "preview": dg.MetadataValue.md(_preview_markdown(preview)),
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=BYTE_CONSERVATION, passed=not violations,
+                metadata={"violations": dg.MetadataValue.json(violations)},
+            ),
+            dg.AssetCheckResult(
+                check_name=DUMP_COMPLETE, passed=status == "ok",
+                severity=dg.AssetCheckSeverity.WARN, metadata={"error": error or ""},
+            ),
+        ],
+    )
+
+
+def _log_result(context: dg.AssetExecutionContext, result: LoadResult, status: str, error: str | None) -> None:
+    if result.skipped:
+        context.log.info(f"{result.relative_path}: unchanged since the last load, skipped")
+    elif status != "ok":
+        context.log.warning(f"{result.relative_path}: {error}")
+    for reason, count in sorted(result.reject_reasons.items()):
+        context.log.info(f"{result.relative_path}: {count} rejected as {reason}")
+
+
+def _preview_markdown(rows: list[tuple]) -> str:
+    lines = ["| # | name | words | lines |", "|---|---|---|---|"]
+    lines += [f"| {o} | {n.replace('|', '/')} | {w} | {a}-{b} |" for o, n, w, a, b in rows]
+    return "\n".join(lines)

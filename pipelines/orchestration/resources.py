@@ -1,0 +1,48 @@
+"""Dagster resources: the warehouse file and the raw dump directory with split settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipelines.core.config import SplitConfig
+from pipelines.core.ingest import DumpFile, discover_dumps
+from pipelines.core.warehouse import apply_schema, connect
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB warehouse file. Connections retry while another process holds the lock."""
+
+    path: str
+    lock_attempts: int = 8
+
+    @contextmanager
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection with the schema applied."""
+        with connect(self.path, attempts=self.lock_attempts) as con:
+            apply_schema(con)
+            yield con
+
+
+class RawDumpsResource(dg.ConfigurableResource):
+    """The directory of raw dumps and how to split them."""
+
+    raw_dir: str
+    marker_regex: str | None = None
+    max_document_bytes: int = 16 * 1024 * 1024
+
+    def split_config(self) -> SplitConfig:
+        return SplitConfig(marker_regex=self.marker_regex, max_document_bytes=self.max_document_bytes)
+
+    def dump(self, partition_key: str) -> DumpFile:
+        """The dump a partition key names (a path relative to ``raw_dir``, checked to stay inside)."""
+        dump = DumpFile(Path(self.raw_dir), partition_key)
+        dump.path  # noqa: B018 - raises if the key escapes raw_dir
+        return dump
+
+    def discover(self) -> list[str]:
+        return discover_dumps(Path(self.raw_dir))
