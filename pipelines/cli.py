@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from pipelines.core.ingest import discover_dumps
 from pipelines.core.warehouse import connect
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
 from pipelines.orchestration.settings import raw_dir_from_env, repo_path, warehouse_from_env
-
 
 # INFO keeps the progress lines and warnings, drops Dagster's per-event DEBUG chatter.
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -66,6 +66,7 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
         return 2
     try:
         resources = build_resources(raw_dir=raw_dir, warehouse=warehouse, marker_regex=marker_regex)
+        resources["raw_dumps"].split_config()  # validates the marker regex before any run
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -84,7 +85,10 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
                 run_config=QUIET_LOGS, raise_on_error=False,
             )
             outcomes.append(_outcome(key, result))
-    print_summary(warehouse, keys, outcomes)
+    try:
+        print_summary(warehouse, keys, outcomes)
+    except duckdb.Error as exc:
+        print(f"error: cannot read the warehouse {warehouse} for a summary: {exc}", file=sys.stderr)
     failed = [o for o in outcomes if not o.success or o.failed_checks]
     for outcome in failed:
         for message in outcome.errors + [f"blocking check failed: {c}" for c in outcome.failed_checks]:

@@ -13,7 +13,6 @@ from pipelines.orchestration.settings import raw_dir_from_env
 corpus_job = dg.define_asset_job(
     name="corpus_job",
     selection=dg.AssetSelection.all(),
-    partitions_def=dumps_partitions,
     description="Every partitioned asset for one dump.",
 )
 

@@ -1,0 +1,91 @@
+"""The Dagster layer as an engineer meets it: definitions, sensor, schedule, headless CLI."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines.cli import main
+from pipelines.definitions import defs
+from pipelines.orchestration.automation import daily_refresh, raw_dumps_sensor
+from tests.conftest import copy_fixture, query
+
+
+def test_definitions_describe_assets_jobs_sensor_and_schedule():
+    spec = {s.key.to_user_string(): s for s in defs.resolve_all_asset_specs()}["documents"]
+    assert spec.group_name == "ingest"
+    assert spec.description
+    assert {"dagster/kind/python", "dagster/kind/duckdb"} <= set(spec.tags)
+    assert isinstance(spec.partitions_def, dg.DynamicPartitionsDefinition)
+    assert defs.resolve_job_def("corpus_job")
+    assert defs.resolve_sensor_def("raw_dumps_sensor").default_status == dg.DefaultSensorStatus.RUNNING
+    assert defs.resolve_schedule_def("daily_refresh").default_status == dg.DefaultScheduleStatus.STOPPED
+
+
+def test_sensor_adds_partitions_for_new_and_reruns_changed_files(raw_dir, instance, monkeypatch):
+    monkeypatch.setenv("CORPUS_RAW_DIR", str(raw_dir))
+    copy_fixture("seeds_gitingest.txt", raw_dir)
+    copy_fixture("seeds_banner.txt", raw_dir)
+    (raw_dir / ".hidden").write_text("not a dump")
+
+    first = raw_dumps_sensor(dg.build_sensor_context(instance=instance))
+    assert sorted(r.partition_key for r in first.run_requests) == ["seeds_banner.txt", "seeds_gitingest.txt"]
+    assert first.dynamic_partitions_requests[0].partition_keys == ["seeds_banner.txt", "seeds_gitingest.txt"]
+    instance.add_dynamic_partitions("dumps", first.dynamic_partitions_requests[0].partition_keys)
+
+    idle = raw_dumps_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    assert not idle.run_requests and idle.skip_reason
+
+    changed = raw_dir / "seeds_banner.txt"
+    changed.write_bytes(changed.read_bytes() + b"=== FILE: x ===\nnew\n")
+    os.utime(changed, ns=(1, 2_000_000_000))
+    rerun = raw_dumps_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    assert [r.partition_key for r in rerun.run_requests] == ["seeds_banner.txt"]
+    assert not rerun.dynamic_partitions_requests
+
+
+def test_schedule_requests_every_known_partition(instance):
+    context = dg.build_schedule_context(instance=instance)
+    assert isinstance(daily_refresh(context), dg.SkipReason)
+    instance.add_dynamic_partitions("dumps", ["b.txt", "a.txt"])
+    when = datetime(2026, 11, 23, 3, tzinfo=UTC)
+    requests = daily_refresh(dg.build_schedule_context(instance=instance, scheduled_execution_time=when))
+    assert [r.partition_key for r in requests] == ["a.txt", "b.txt"]
+    assert requests[0].run_key == "2026-11-23:a.txt"
+
+
+def test_cli_materializes_every_dump_and_prints_summary(raw_dir, warehouse_path, capsys, monkeypatch):
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    copy_fixture("seeds_gitingest.txt", raw_dir)
+    copy_fixture("raw_mixed/no_markers.txt", raw_dir)
+    code = main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "totals: 2 dumps, 2 documents, 1 rejects" in out
+    assert "no_markers=1" in out
+    assert query(warehouse_path, "SELECT count(*) FROM documents") == [(2,)]
+
+
+def test_cli_exit_codes_for_bad_setups(raw_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    assert main(["materialize", "--raw-dir", str(tmp_path / "missing"), "--warehouse", str(tmp_path / "w.db")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["materialize", "--raw-dir", str(raw_dir), "--marker-regex", "(unclosed"]) == 2
+    assert "invalid marker regex" in capsys.readouterr().err
+
+    copy_fixture("seeds_gitingest.txt", raw_dir)
+    not_a_file = tmp_path / "warehouse_is_a_directory"
+    not_a_file.mkdir()
+    code = main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(not_a_file)])
+    assert code == 1
+    assert "error: seeds_gitingest.txt" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("relative", ["data/raw", "sql/schema"])
+def test_repository_layout_ships_sample_and_ddl(relative):
+    root = Path(__file__).resolve().parents[1]
+    assert any((root / relative).iterdir())
