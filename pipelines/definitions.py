@@ -4,7 +4,8 @@ import dagster as dg
 
 from pipelines.orchestration.automation import corpus_job, daily_refresh, raw_dumps_sensor
 from pipelines.orchestration.ingest_assets import documents
-from pipelines.orchestration.resources import RawDumpsResource, WarehouseResource
+from pipelines.orchestration.language_assets import language_stage
+from pipelines.orchestration.resources import LanguageResource, RawDumpsResource, WarehouseResource
 from pipelines.orchestration.settings import (
     marker_regex_from_env,
     max_document_bytes_from_env,
@@ -12,7 +13,7 @@ from pipelines.orchestration.settings import (
     warehouse_from_env,
 )
 
-ASSETS = [documents]
+ASSETS = [documents, language_stage]
 
 
 def build_resources(
@@ -26,6 +27,7 @@ def build_resources(
             marker_regex=marker_regex or marker_regex_from_env(),
             max_document_bytes=max_document_bytes_from_env(),
         ),
+        "language": LanguageResource(),
     }
 
 

@@ -13,12 +13,11 @@ import pyarrow as pa
 
 from pipelines.core.config import SplitConfig
 from pipelines.core.splitter import Document, DumpSummary, Reject, split_dump
-from pipelines.core.warehouse import delete_dump_rows, insert_arrow, read_sql, transaction
+from pipelines.core.warehouse import delete_dump_rows, insert_arrow, per_dump_tables, read_sql, transaction
 
 # Bump when the splitter's output changes for the same input, so that every dump is reloaded.
 INGEST_VERSION = "1"
 BATCH_ROWS = 5_000
-DUMP_TABLES = ["documents", "rejects", "dumps"]
 
 _DOCUMENT_SCHEMA = pa.schema(
     [
@@ -135,7 +134,8 @@ def load_dump(
     split = split_dump(dump.path, config)
     reasons: dict[str, int] = {}
     with transaction(con):
-        delete_dump_rows(con, DUMP_TABLES, dump.dump_id)
+        # Downstream stages' rows of this dump go too: they describe the old documents.
+        delete_dump_rows(con, per_dump_tables(con), dump.dump_id)
         records = _with_progress(split, dump.path.stat().st_size, progress)
         for documents, rejects in _batches(records, BATCH_ROWS):
             insert_arrow(con, "documents", _documents_table(dump.dump_id, documents))

@@ -101,7 +101,19 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) ->
         con.unregister("_arrow_batch")
 
 
+def per_dump_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every base table with a ``dump_id`` column: the rows that belong to one dump."""
+    rows = con.execute(
+        "SELECT c.table_name FROM information_schema.columns c "
+        "JOIN information_schema.tables t USING (table_catalog, table_schema, table_name) "
+        "WHERE c.column_name = 'dump_id' AND t.table_type = 'BASE TABLE' AND c.table_schema = 'main' "
+        "ORDER BY c.table_name"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
 def delete_dump_rows(con: duckdb.DuckDBPyConnection, tables: list[str], dump_id: str) -> None:
-    """Delete one dump's rows from tables keyed by ``dump_id`` (our table names)."""
+    """Delete one dump's rows from tables keyed by ``dump_id`` (names from our schema, quoted)."""
     for table in tables:
-        con.execute(f"DELETE FROM {table} WHERE dump_id = ?", [dump_id])  # noqa: S608
+        quoted = '"' + table.replace('"', '""') + '"'
+        con.execute(f"DELETE FROM {quoted} WHERE dump_id = ?", [dump_id])  # noqa: S608

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +12,7 @@ import duckdb
 
 from pipelines.core.config import SplitConfig
 from pipelines.core.ingest import DumpFile, discover_dumps
+from pipelines.core.language import LanguageConfig
 from pipelines.core.warehouse import apply_schema, connect
 
 
@@ -46,3 +48,24 @@ class RawDumpsResource(dg.ConfigurableResource):
 
     def discover(self) -> list[str]:
         return discover_dumps(Path(self.raw_dir))
+
+
+class LanguageResource(dg.ConfigurableResource):
+    """Settings of the language stage (thresholds documented in sql/README.md)."""
+
+    min_letters: int = 20
+    min_probability: float = 0.90
+    multilingual_min_share: float = 0.20
+    max_und_share: float = 0.25  # asset check: warn above this share of 'und' documents
+    workers: int = 0  # 0 = one per core
+    parallel_min_documents: int = 2_000
+
+    def config(self) -> LanguageConfig:
+        return LanguageConfig(
+            min_letters=self.min_letters,
+            min_probability=self.min_probability,
+            multilingual_min_share=self.multilingual_min_share,
+        )
+
+    def worker_count(self) -> int:
+        return self.workers or os.cpu_count() or 1

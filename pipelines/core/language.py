@@ -1,0 +1,224 @@
+"""Language identification of paragraphs and documents, with honest confidence.
+
+Every answer is an ISO 639-1 code or ``und``. Text with too few letters, or where
+the detector's best guess is not probable enough, is ``und`` rather than a guess;
+paragraphs never inherit their document's language. Detection works on bounded,
+representative samples, so its cost per document is bounded too.
+
+Document language: one detection on a sample drawn from the document's prose
+paragraphs in proportion to their length (short lines such as menus, bylines
+and footers are not prose). ``is_multilingual`` is set when another language
+holds a substantial share of the prose letters, judged paragraph by paragraph.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from pipelines.core import langid
+from pipelines.core.paragraphs import Paragraph
+
+UNDETERMINED = "und"
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+# langdetect's codes that are not ISO 639-1.
+_ISO_639_1 = {"zh-cn": "zh", "zh-tw": "zh"}
+
+# Languages langdetect confuses on short text: between two of them, a short text
+# needs a clearer margin before it is trusted.
+CONFUSABLE_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"zh", "ko", "ja"}),
+    frozenset({"es", "pt", "ca", "gl"}),
+    frozenset({"nl", "af"}),
+    frozenset({"no", "da", "sv"}),
+    frozenset({"cs", "sk"}),
+    frozenset({"ru", "bg", "mk", "uk", "be", "sr"}),
+    frozenset({"hr", "sr", "bs", "sl"}),
+    frozenset({"id", "ms", "tl"}),
+)
+
+
+@dataclass(frozen=True)
+class LanguageConfig:
+    """Thresholds of the language stage (see docs in ``sql/README.md``)."""
+
+    min_letters: int = 20  # fewer letters than this: und, no detection
+    min_probability: float = 0.90  # best candidate below this: und
+    confusable_letters: int = 120  # below this many letters, a confusable runner-up ...
+    confusable_margin: float = 0.98  # ... requires this probability for the best candidate
+    document_sample_chars: int = 1000
+    paragraph_sample_chars: int = 400
+    prose_min_words: int = 6
+    multilingual_min_share: float = 0.20  # share of prose letters in one other language
+    seed: int = langid.DEFAULT_SEED
+    top_candidates: int = 3
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A language decision: the code (or ``und``), its probability, and the candidates seen."""
+
+    language: str
+    probability: float
+    candidates: tuple[langid.Candidate, ...] = ()
+    letters: int = 0
+
+
+@dataclass(frozen=True)
+class DocumentLanguage:
+    """The language of a whole document."""
+
+    detection: Detection
+    is_multilingual: bool
+    language_shares: dict[str, float] = field(default_factory=dict)  # of prose letters, detected paragraphs
+    prose_chars: int = 0
+
+
+def count_letters(text: str) -> int:
+    return len(_LETTER.findall(text))
+
+
+def bounded_sample(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, cut at a word boundary."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit]
+
+
+def detect_text(text: str, config: LanguageConfig, *, sample_chars: int) -> Detection:
+    """Detect the language of one piece of text, or ``und`` when it cannot be trusted."""
+    sample = unicodedata.normalize("NFC", bounded_sample(text, sample_chars))
+    letters = count_letters(sample)
+    if letters < config.min_letters:
+        return Detection(UNDETERMINED, 0.0, (), letters)
+    candidates = _merge_codes(_cached_detect(sample, config.seed))
+    candidates = _apply_script_evidence(sample, candidates)
+    if not candidates:
+        return Detection(UNDETERMINED, 0.0, (), letters)
+    top = candidates[0]
+    shown = tuple(candidates[: config.top_candidates])
+    if top.probability < config.min_probability or _confusable_and_unsure(candidates, letters, config):
+        return Detection(UNDETERMINED, top.probability, shown, letters)
+    return Detection(top.language, top.probability, shown, letters)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _cached_detect(sample: str, seed: int) -> list[langid.Candidate]:
+    """Boilerplate lines repeat across a dump's documents: detect each text once."""
+    return langid.detect(sample, seed=seed)
+
+
+def _merge_codes(candidates: list[langid.Candidate]) -> list[langid.Candidate]:
+    """Map langdetect codes to ISO 639-1, summing probabilities that merge (zh-cn + zh-tw)."""
+    merged: dict[str, float] = {}
+    for candidate in candidates:
+        code = _ISO_639_1.get(candidate.language, candidate.language)
+        merged[code] = merged.get(code, 0.0) + candidate.probability
+    ordered = sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+    return [langid.Candidate(code, probability) for code, probability in ordered]
+
+
+def _apply_script_evidence(sample: str, candidates: list[langid.Candidate]) -> list[langid.Candidate]:
+    """Hangul means Korean and kana means Japanese, whatever the n-grams say about Han
+    characters (langdetect's classic zh/ko/ja confusion on short text)."""
+    script = _dominant_east_asian_script(sample)
+    if script is None or not candidates or candidates[0].language == script:
+        return candidates
+    if candidates[0].language in {"zh", "ko", "ja"}:
+        rest = [c for c in candidates if c.language != script]
+        return [langid.Candidate(script, max(c.probability for c in candidates)), *rest[1:]]
+    return candidates
+
+
+def _dominant_east_asian_script(sample: str) -> str | None:
+    hangul = kana = 0
+    for char in sample:
+        if "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff":
+            hangul += 1
+        elif "\u3040" <= char <= "\u30ff":
+            kana += 1
+    if hangul >= 5 and hangul >= kana:
+        return "ko"
+    if kana >= 5:
+        return "ja"
+    return None
+
+
+def _confusable_and_unsure(candidates: list[langid.Candidate], letters: int, config: LanguageConfig) -> bool:
+    if letters >= config.confusable_letters or len(candidates) < 2:
+        return False
+    first, second = candidates[0].language, candidates[1].language
+    same_group = any(first in group and second in group for group in CONFUSABLE_GROUPS)
+    return same_group and candidates[0].probability < config.confusable_margin
+
+
+def is_prose(paragraph: Paragraph, config: LanguageConfig) -> bool:
+    """Prose is what a document's language is judged on: sentences, not menus or tags."""
+    words = paragraph.text.split()
+    if len(words) < config.prose_min_words:
+        return False
+    tagged = sum(1 for w in words if w.startswith(("#", "@", "http")))
+    return tagged * 2 < len(words)
+
+
+def detect_paragraphs(paragraphs: list[Paragraph], config: LanguageConfig) -> list[Detection]:
+    return [detect_text(p.text, config, sample_chars=config.paragraph_sample_chars) for p in paragraphs]
+
+
+def document_sample(paragraphs: list[Paragraph], limit: int) -> str:
+    """Up to ``limit`` characters drawn from every paragraph in proportion to its length."""
+    total = sum(len(p.text) for p in paragraphs)
+    if total <= limit:
+        return "\n".join(p.text for p in paragraphs)
+    parts = []
+    for paragraph in paragraphs:
+        share = max(int(limit * len(paragraph.text) / total), 1)
+        parts.append(bounded_sample(paragraph.text, share))
+    return "\n".join(part for part in parts if part)
+
+
+def detect_document(
+    paragraphs: list[Paragraph], paragraph_detections: list[Detection], config: LanguageConfig
+) -> DocumentLanguage:
+    """The document's language from its prose, and whether another language holds a real share.
+
+    A monolingual document gets one detection on a length-proportional sample of its
+    prose. langdetect's probability means little on mixed text (its trials each settle
+    on one language), so a document where a second language holds at least
+    ``multilingual_min_share`` of the prose letters is judged on its paragraphs: the
+    language with the most letters, with its share of the letters as probability.
+    """
+    prose = [(p, d) for p, d in zip(paragraphs, paragraph_detections, strict=True) if is_prose(p, config)]
+    if not prose:  # no sentence-like paragraph: judge on whatever text there is
+        prose = list(zip(paragraphs, paragraph_detections, strict=True))
+    prose_chars = sum(len(p.text) for p, _ in prose)
+    shares = _language_shares(prose)
+    ranked = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
+    if len(ranked) >= 2 and ranked[1][1] >= config.multilingual_min_share:
+        candidates = tuple(langid.Candidate(code, share) for code, share in ranked[: config.top_candidates])
+        letters = sum(count_letters(p.text) for p, _ in prose)
+        detection = Detection(ranked[0][0], ranked[0][1], candidates, letters)
+        return DocumentLanguage(detection, True, shares, prose_chars)
+    sample = document_sample([p for p, _ in prose], config.document_sample_chars)
+    detection = detect_text(sample, config, sample_chars=config.document_sample_chars)
+    others = [share for code, share in shares.items() if code != detection.language]
+    multilingual = detection.language != UNDETERMINED and bool(others) and max(others) >= config.multilingual_min_share
+    return DocumentLanguage(detection, multilingual, shares, prose_chars)
+
+
+def _language_shares(prose: list[tuple[Paragraph, Detection]]) -> dict[str, float]:
+    """Share of all prose letters held by each confidently detected language."""
+    total = 0
+    letters: dict[str, int] = {}
+    for paragraph, detection in prose:
+        count = count_letters(paragraph.text)
+        total += count
+        if detection.language != UNDETERMINED:
+            letters[detection.language] = letters.get(detection.language, 0) + count
+    if not total:
+        return {}
+    return {code: round(count / total, 4) for code, count in sorted(letters.items())}
