@@ -1,0 +1,103 @@
+"""The language assets on fixture dumps: tables, metadata, checks, skip and parallel runs."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.core.ingest import stable_id
+from pipelines.core.language import LanguageConfig
+from pipelines.core.language_load import load_languages
+from pipelines.core.warehouse import connect
+from pipelines.orchestration.resources import LanguageResource
+from tests.conftest import copy_fixture, query
+
+LANGUAGE_TABLES = {
+    "paragraphs": "SELECT * FROM paragraphs ORDER BY doc_id, ordinal",
+    "document_languages": "SELECT * FROM document_languages ORDER BY doc_id",
+}
+
+
+def test_language_assets_fill_paragraphs_and_document_languages(raw_dir, warehouse_path, run_dump):
+    copy_fixture("seeds_gitingest.txt", raw_dir)
+    result = run_dump("seeds_gitingest.txt")
+    assert result.success
+
+    languages = query(
+        warehouse_path,
+        "SELECT d.name, l.language, l.language_prob, l.is_multilingual, l.n_paragraphs "
+        "FROM document_languages l JOIN documents d USING (doc_id) ORDER BY d.ordinal",
+    )
+    assert [(n, lang, multi, k) for n, lang, _, multi, k in languages] == [
+        ("000_87bfc9b8775dda3f.txt", "fr", False, 21),
+        ("002_c9233f50081a8f08.txt", "fr", False, 8),
+    ]
+    assert all(prob > 0.99 for _, _, prob, _, _ in languages)
+    footer = query(
+        warehouse_path,
+        "SELECT language, is_prose FROM paragraphs WHERE text LIKE 'This site uses Akismet%'",
+    )
+    assert footer == [("en", True)]
+    assert query(warehouse_path, "SELECT count(*) FROM paragraphs WHERE language = 'und'")[0][0] == 3
+
+    metadata = result.asset_materializations_for_node("language_stage")
+    by_key = {m.asset_key.to_user_string(): m.metadata for m in metadata}
+    assert by_key["document_languages"]["languages"].value == {"fr": 2}
+    assert "| fr | 2 |" in by_key["document_languages"]["language_histogram"].value
+    checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
+    assert checks == {"byte_conservation": True, "dump_complete": True, "und_share": True, "paragraph_offsets": True}
+
+
+def test_und_share_check_warns_on_a_partition_of_unreadable_documents(raw_dir, run_dump):
+    (raw_dir / "tiny.txt").write_text("FILE: a\nok\nFILE: b\nhi there\n", encoding="utf-8")
+    result = run_dump("tiny.txt")
+    assert result.success  # a warning, not a failure
+    check = next(c for c in result.get_asset_check_evaluations() if c.check_name == "und_share")
+    assert not check.passed
+    assert check.severity == dg.AssetCheckSeverity.WARN
+
+
+def test_unchanged_dump_skips_language_and_changed_settings_recompute(raw_dir, warehouse_path, run_dump):
+    copy_fixture("seeds_banner.txt", raw_dir)
+    run_dump("seeds_banner.txt")
+    before = {name: query(warehouse_path, sql) for name, sql in LANGUAGE_TABLES.items()}
+    again = run_dump("seeds_banner.txt")
+    meta = {m.asset_key.to_user_string(): m.metadata for m in again.asset_materializations_for_node("language_stage")}
+    assert meta["document_languages"]["skipped_unchanged"].value
+    assert {name: query(warehouse_path, sql) for name, sql in LANGUAGE_TABLES.items()} == before
+
+    from pipelines.definitions import ASSETS, build_resources
+
+    resources = build_resources(raw_dir=str(raw_dir), warehouse=str(warehouse_path))
+    resources["language"] = LanguageResource(min_probability=1.01)  # nothing is confident enough
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("dumps", ["seeds_banner.txt"])
+        dg.materialize(ASSETS, instance=instance, partition_key="seeds_banner.txt", resources=resources)
+    assert query(warehouse_path, "SELECT DISTINCT language FROM document_languages") == [("und",)]
+
+
+def test_reingest_replaces_downstream_rows_of_that_dump_only(raw_dir, warehouse_path, run_dump):
+    banner = copy_fixture("seeds_banner.txt", raw_dir)
+    copy_fixture("seeds_gitingest.txt", raw_dir)
+    run_dump("seeds_banner.txt")
+    run_dump("seeds_gitingest.txt")
+    banner.write_bytes(banner.read_bytes() + b"=== FILE: extra.txt ===\nShort one.\n")
+    run_dump("seeds_banner.txt")
+    per_dump = dict(query(warehouse_path, "SELECT dump_id, count(*) FROM document_languages GROUP BY ALL"))
+    assert per_dump == {stable_id("seeds_banner.txt"): 3, stable_id("seeds_gitingest.txt"): 2}
+    orphans = query(
+        warehouse_path,
+        "SELECT count(*) FROM paragraphs p LEFT JOIN documents d USING (doc_id) WHERE d.doc_id IS NULL",
+    )
+    assert orphans == [(0,)]
+
+
+def test_parallel_workers_give_the_same_tables(raw_dir, warehouse_path, run_dump):
+    copy_fixture("seeds_gitingest.txt", raw_dir)
+    run_dump("seeds_gitingest.txt")
+    before = {name: query(warehouse_path, sql) for name, sql in LANGUAGE_TABLES.items()}
+    with connect(warehouse_path) as con:
+        result = load_languages(
+            con, stable_id("seeds_gitingest.txt"), LanguageConfig(), workers=2, parallel_min_documents=1, force=True
+        )
+    assert not result.skipped and result.n_documents == 2
+    assert {name: query(warehouse_path, sql) for name, sql in LANGUAGE_TABLES.items()} == before
