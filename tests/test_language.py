@@ -18,7 +18,10 @@ from pipelines.core.paragraphs import split_paragraphs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONFIG = LanguageConfig()
-FOOTER = "You may also like\n\nLeave a Comment\n\nThis site uses Akismet to reduce spam. Learn how your comment data is processed."
+FOOTER = (
+    "You may also like\n\nLeave a Comment\n\n"
+    "This site uses Akismet to reduce spam. Learn how your comment data is processed."
+)
 
 
 def seed(name: str) -> str:
