@@ -21,12 +21,13 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-from langdetect import detector_factory
+from langdetect import DetectorFactory, detector_factory
 from langdetect.detector import Detector
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
 
 DEFAULT_SEED = 0
+DetectorFactory.seed = DEFAULT_SEED  # any stock langdetect call in this process is seeded too
 _WORD_CACHE_SIZE = 500_000
 
 
