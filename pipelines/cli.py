@@ -105,7 +105,7 @@ def _outcome(key: str, result: dg.ExecuteInProcessResult) -> PartitionOutcome:
     failed_checks = [
         f"{evaluation.asset_key.to_user_string()}.{evaluation.check_name}"
         for evaluation in result.get_asset_check_evaluations()
-        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
+        if not evaluation.passed and evaluation.blocking
     ]
     return PartitionOutcome(key, result.success, errors, failed_checks)
 

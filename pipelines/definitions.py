@@ -4,16 +4,16 @@ import dagster as dg
 
 from pipelines.orchestration.automation import corpus_job, daily_refresh, raw_dumps_sensor
 from pipelines.orchestration.ingest_assets import documents
-from pipelines.orchestration.language_assets import language_stage
-from pipelines.orchestration.resources import LanguageResource, RawDumpsResource, WarehouseResource
+from pipelines.orchestration.resources import RawDumpsResource, TextStageResource, WarehouseResource
 from pipelines.orchestration.settings import (
     marker_regex_from_env,
     max_document_bytes_from_env,
     raw_dir_from_env,
     warehouse_from_env,
 )
+from pipelines.orchestration.text_assets import text_stage
 
-ASSETS = [documents, language_stage]
+ASSETS = [documents, text_stage]
 
 
 def build_resources(
@@ -27,7 +27,7 @@ def build_resources(
             marker_regex=marker_regex or marker_regex_from_env(),
             max_document_bytes=max_document_bytes_from_env(),
         ),
-        "language": LanguageResource(),
+        "text": TextStageResource(),
     }
 
 

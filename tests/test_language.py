@@ -13,8 +13,8 @@ from pipelines.core.language import (
     detect_paragraphs,
     detect_text,
 )
-from pipelines.core.language_load import analyze_documents
 from pipelines.core.paragraphs import split_paragraphs
+from pipelines.core.text_stage import TextConfig, analyze_documents
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONFIG = LanguageConfig()
@@ -124,4 +124,4 @@ def test_confusable_short_text_needs_a_clear_margin():
 
 def test_same_input_gives_identical_output_twice():
     batch = [("d1", "x", seed("000_87bfc9b8775dda3f.txt")), ("d2", "x", "\n\n".join(paragraphs_of("en", 2)))]
-    assert analyze_documents(batch, CONFIG) == analyze_documents(batch, CONFIG)
+    assert analyze_documents(batch, TextConfig()) == analyze_documents(batch, TextConfig())

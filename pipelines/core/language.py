@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from pipelines.core import langid
 from pipelines.core.paragraphs import Paragraph
+from pipelines.core.structure import CLEAN_KINDS
 
 UNDETERMINED = "und"
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -156,8 +157,11 @@ def _confusable_and_unsure(candidates: list[langid.Candidate], letters: int, con
     return same_group and candidates[0].probability < config.confusable_margin
 
 
-def is_prose(paragraph: Paragraph, config: LanguageConfig) -> bool:
-    """Prose is what a document's language is judged on: sentences, not menus or tags."""
+def is_prose(paragraph: Paragraph, config: LanguageConfig, kind: str | None = None) -> bool:
+    """Prose is what a document's language is judged on: sentences of the article itself,
+    not menus, tags, captions or the site footer (``kind`` from the structure stage)."""
+    if kind is not None and kind not in CLEAN_KINDS:
+        return False
     words = paragraph.text.split()
     if len(words) < config.prose_min_words:
         return False
@@ -182,7 +186,10 @@ def document_sample(paragraphs: list[Paragraph], limit: int) -> str:
 
 
 def detect_document(
-    paragraphs: list[Paragraph], paragraph_detections: list[Detection], config: LanguageConfig
+    paragraphs: list[Paragraph],
+    paragraph_detections: list[Detection],
+    config: LanguageConfig,
+    kinds: list[str] | None = None,
 ) -> DocumentLanguage:
     """The document's language from its prose, and whether another language holds a real share.
 
@@ -192,7 +199,12 @@ def detect_document(
     ``multilingual_min_share`` of the prose letters is judged on its paragraphs: the
     language with the most letters, with its share of the letters as probability.
     """
-    prose = [(p, d) for p, d in zip(paragraphs, paragraph_detections, strict=True) if is_prose(p, config)]
+    kinds = kinds or [None] * len(paragraphs)
+    prose = [
+        (p, d)
+        for p, d, k in zip(paragraphs, paragraph_detections, kinds, strict=True)
+        if is_prose(p, config, k)
+    ]
     if not prose:  # no sentence-like paragraph: judge on whatever text there is
         prose = list(zip(paragraphs, paragraph_detections, strict=True))
     prose_chars = sum(len(p.text) for p, _ in prose)

@@ -13,6 +13,7 @@ import duckdb
 from pipelines.core.config import SplitConfig
 from pipelines.core.ingest import DumpFile, discover_dumps
 from pipelines.core.language import LanguageConfig
+from pipelines.core.text_stage import TextConfig
 from pipelines.core.warehouse import apply_schema, connect
 
 
@@ -50,21 +51,26 @@ class RawDumpsResource(dg.ConfigurableResource):
         return discover_dumps(Path(self.raw_dir))
 
 
-class LanguageResource(dg.ConfigurableResource):
-    """Settings of the language stage (thresholds documented in sql/README.md)."""
+class TextStageResource(dg.ConfigurableResource):
+    """Settings of the text stage: language thresholds, boilerplate repetition, parallelism."""
 
     min_letters: int = 20
     min_probability: float = 0.90
     multilingual_min_share: float = 0.20
     max_und_share: float = 0.25  # asset check: warn above this share of 'und' documents
+    min_repeat_documents: int = 3
+    repeat_share: float = 0.02
     workers: int = 0  # 0 = one per core
     parallel_min_documents: int = 2_000
 
-    def config(self) -> LanguageConfig:
-        return LanguageConfig(
+    def config(self) -> TextConfig:
+        language = LanguageConfig(
             min_letters=self.min_letters,
             min_probability=self.min_probability,
             multilingual_min_share=self.multilingual_min_share,
+        )
+        return TextConfig(
+            language=language, min_repeat_documents=self.min_repeat_documents, repeat_share=self.repeat_share
         )
 
     def worker_count(self) -> int:

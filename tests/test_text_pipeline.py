@@ -1,19 +1,24 @@
-"""The language assets on fixture dumps: tables, metadata, checks, skip and parallel runs."""
+"""The text-stage assets on fixture dumps: tables, metadata, checks, skip and parallel runs."""
 
 from __future__ import annotations
 
 import dagster as dg
 
 from pipelines.core.ingest import stable_id
-from pipelines.core.language import LanguageConfig
-from pipelines.core.language_load import load_languages
+from pipelines.core.text_stage import TextConfig, load_text_stage
 from pipelines.core.warehouse import connect
-from pipelines.orchestration.resources import LanguageResource
+from pipelines.orchestration.resources import TextStageResource
 from tests.conftest import copy_fixture, query
 
 LANGUAGE_TABLES = {
     "paragraphs": "SELECT * FROM paragraphs ORDER BY doc_id, ordinal",
     "document_languages": "SELECT * FROM document_languages ORDER BY doc_id",
+    "document_metadata": "SELECT * FROM document_metadata ORDER BY doc_id",
+    "quotes": "SELECT * FROM quotes ORDER BY doc_id, char_start",
+    "amounts": "SELECT * FROM amounts ORDER BY doc_id, char_start",
+    "dates_mentioned": "SELECT * FROM dates_mentioned ORDER BY doc_id, char_start",
+    "hashtags": "SELECT * FROM hashtags ORDER BY doc_id, char_start",
+    "photo_credits": "SELECT * FROM photo_credits ORDER BY doc_id, char_start",
 }
 
 
@@ -34,17 +39,22 @@ def test_language_assets_fill_paragraphs_and_document_languages(raw_dir, warehou
     assert all(prob > 0.99 for _, _, prob, _, _ in languages)
     footer = query(
         warehouse_path,
-        "SELECT language, is_prose FROM paragraphs WHERE text LIKE 'This site uses Akismet%'",
+        "SELECT language, is_prose, kind FROM paragraphs WHERE text LIKE 'This site uses Akismet%'",
     )
-    assert footer == [("en", True)]
+    assert footer == [("en", False, "boilerplate")]  # detected, but not part of the article's prose
     assert query(warehouse_path, "SELECT count(*) FROM paragraphs WHERE language = 'und'")[0][0] == 3
 
-    metadata = result.asset_materializations_for_node("language_stage")
+    metadata = result.asset_materializations_for_node("text_stage")
     by_key = {m.asset_key.to_user_string(): m.metadata for m in metadata}
     assert by_key["document_languages"]["languages"].value == {"fr": 2}
+    assert by_key["document_metadata"]["fill_rate/title"].value == 1.0
+    assert by_key["document_metadata"]["fill_rate/byline"].value == 0.5
     assert "| fr | 2 |" in by_key["document_languages"]["language_histogram"].value
     checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
-    assert checks == {"byte_conservation": True, "dump_complete": True, "und_share": True, "paragraph_offsets": True}
+    assert checks == {
+        "byte_conservation": True, "dump_complete": True, "und_share": True, "paragraph_offsets": True,
+        "titles_present": True,
+    }
 
 
 def test_und_share_check_warns_on_a_partition_of_unreadable_documents(raw_dir, run_dump):
@@ -61,14 +71,14 @@ def test_unchanged_dump_skips_language_and_changed_settings_recompute(raw_dir, w
     run_dump("seeds_banner.txt")
     before = {name: query(warehouse_path, sql) for name, sql in LANGUAGE_TABLES.items()}
     again = run_dump("seeds_banner.txt")
-    meta = {m.asset_key.to_user_string(): m.metadata for m in again.asset_materializations_for_node("language_stage")}
+    meta = {m.asset_key.to_user_string(): m.metadata for m in again.asset_materializations_for_node("text_stage")}
     assert meta["document_languages"]["skipped_unchanged"].value
     assert {name: query(warehouse_path, sql) for name, sql in LANGUAGE_TABLES.items()} == before
 
     from pipelines.definitions import ASSETS, build_resources
 
     resources = build_resources(raw_dir=str(raw_dir), warehouse=str(warehouse_path))
-    resources["language"] = LanguageResource(min_probability=1.01)  # nothing is confident enough
+    resources["text"] = TextStageResource(min_probability=1.01)  # nothing is confident enough
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("dumps", ["seeds_banner.txt"])
         dg.materialize(ASSETS, instance=instance, partition_key="seeds_banner.txt", resources=resources)
@@ -96,8 +106,8 @@ def test_parallel_workers_give_the_same_tables(raw_dir, warehouse_path, run_dump
     run_dump("seeds_gitingest.txt")
     before = {name: query(warehouse_path, sql) for name, sql in LANGUAGE_TABLES.items()}
     with connect(warehouse_path) as con:
-        result = load_languages(
-            con, stable_id("seeds_gitingest.txt"), LanguageConfig(), workers=2, parallel_min_documents=1, force=True
+        result = load_text_stage(
+            con, stable_id("seeds_gitingest.txt"), TextConfig(), workers=2, parallel_min_documents=1, force=True
         )
     assert not result.skipped and result.n_documents == 2
     assert {name: query(warehouse_path, sql) for name, sql in LANGUAGE_TABLES.items()} == before

@@ -1,0 +1,101 @@
+"""Dates mentioned in French and English news text, normalized where they can be.
+
+Kinds: ``date`` (``12 mars 2024``, ``March 12, 2024``, ``2024-03-12`` → ``2024-03-12``),
+``month`` (``mars 2024`` → ``2024-03``), ``year`` (``en 1949`` → ``1949``), ``weekday``
+(``jeudi``, ``on Thursday``) and ``relative`` (``hier``, ``last week``, ``cet été``).
+Weekdays and relative phrases get no value: the article's own date is unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan.": 1, "feb.": 2, "aug.": 8, "sept.": 9, "sep.": 9, "oct.": 10, "nov.": 11, "dec.": 12,
+}
+_MONTH = "(?P<month>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + ")"
+_MONTH_EN = _MONTH.replace("?P<month>", "?P<month2>")
+_YEAR = r"(?P<year>1[5-9]\d{2}|20\d{2})"
+_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("date", re.compile(rf"\b(?P<day>[12]?\d|3[01]|1er)\s+{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)),
+    ("date", re.compile(rf"\b{_MONTH}\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE)),
+    ("iso", re.compile(r"\b(?P<year>1[5-9]\d{2}|20\d{2})-(?P<m>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b")),
+    ("numeric", re.compile(r"\b(?P<a>[0-3]?\d)/(?P<b>[01]?\d)/(?P<year>1[5-9]\d{2}|20\d{2})\b")),
+    ("month", re.compile(rf"\b{_MONTH}\s+(?:de\s+|of\s+)?{_YEAR}\b", re.IGNORECASE)),
+    ("day_month", re.compile(rf"\b(?P<day>[12]?\d|3[01]|1er)\s+{_MONTH}\b(?!\s+\d)", re.IGNORECASE)),
+    ("month_day", re.compile(rf"\b{_MONTH}\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?\b(?!,?\s+\d)", re.IGNORECASE)),
+    ("weekday", re.compile(
+        r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|"
+        r"saturday|sunday)\b", re.IGNORECASE)),
+    ("relative", re.compile(
+        r"\b(?:aujourd['’]hui|hier|avant-hier|demain|après-demain|"
+        r"(?:la semaine|le mois|l['’]année|l['’]an) (?:dernière?|prochaine?|passée?)|"
+        r"(?:cette|la) semaine|(?:ce|cet) (?:matin|soir|été|hiver|automne|printemps|week-end|mois)|cette année|"
+        r"today|yesterday|tomorrow|tonight|(?:last|next|this) (?:week|month|year|summer|winter|spring|autumn|fall|"
+        r"weekend)|earlier this (?:week|month|year))\b", re.IGNORECASE)),
+    ("year", re.compile(r"(?<![\d\w.,/-])(?P<year>1[5-9]\d{2}|20\d{2})(?![\d\w/-]|[.,]\d)")),
+]
+_NOT_A_YEAR_AFTER = re.compile(r"^\s*(?:soldats|troops|people|personnes|euros?|dollars?|€|\$|%|km|habitants)\b")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    text: str
+    char_start: int
+    char_end: int
+    kind: str  # date | month | day_month | year | weekday | relative
+    value: str | None  # ISO 8601 (YYYY-MM-DD, YYYY-MM, YYYY) or --MM-DD when known
+
+
+def extract_dates(text: str, language: str | None = None) -> list[DateMention]:
+    """Date mentions in ``text``, longest first where they overlap, in text order."""
+    taken: list[tuple[int, int]] = []
+    found: list[DateMention] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            mention = _mention(kind, match, text, language)
+            if mention is not None:
+                found.append(mention)
+                taken.append((match.start(), match.end()))
+    return sorted(found, key=lambda m: m.char_start)
+
+
+def _mention(kind: str, match: re.Match, text: str, language: str | None) -> DateMention | None:
+    groups = match.groupdict()
+    value: str | None = None
+    if kind == "date":
+        day = 1 if groups["day"].lower() == "1er" else int(groups["day"])
+        value = f"{groups['year']}-{MONTHS[groups['month'].lower()]:02d}-{day:02d}"
+    elif kind == "iso":
+        kind, value = "date", match.group(0)
+    elif kind == "numeric":
+        first, second = int(groups["a"]), int(groups["b"])
+        day, month = (second, first) if language == "en" and first <= 12 else (first, second)
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        kind, value = "date", f"{groups['year']}-{month:02d}-{day:02d}"
+    elif kind == "month":
+        value = f"{groups['year']}-{MONTHS[groups['month'].lower()]:02d}"
+    elif kind in ("day_month", "month_day"):
+        month_name = groups["month"].lower()
+        if month_name in ("may", "mai", "march", "mars") and not _looks_like_date_context(text, match):
+            return None  # "may" the verb, "Mars" the planet
+        day = 1 if groups["day"].lower() == "1er" else int(groups["day"])
+        kind, value = "day_month", f"--{MONTHS[month_name]:02d}-{day:02d}"
+    elif kind == "year":
+        if _NOT_A_YEAR_AFTER.match(text[match.end() :]):
+            return None
+        value = groups["year"]
+    return DateMention(match.group(0), match.start(), match.end(), kind, value)
+
+
+def _looks_like_date_context(text: str, match: re.Match) -> bool:
+    before = text[max(0, match.start() - 6) : match.start()].lower()
+    return bool(re.search(r"(?:le|on|du|au|since|depuis)\s*$", before)) or match.group(0)[0].isdigit()

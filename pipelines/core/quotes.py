@@ -1,0 +1,232 @@
+"""Quotations and who said them, in French and English news text.
+
+A quote is text between « », “ ” or a pair of straight double quotes. Its speaker
+comes from the attribution around it in the same sentence: after the quote
+(``…”, a déclaré M. Lavrov``, ``…,” said Antony Blinken``, ``…, a-t-elle ajouté``)
+or before it (``Lavrov a affirmé que «…»``, ``selon X, « … »``,
+``Blinken said: "…"``). A pronoun (``elle``, ``he``) resolves to the last person
+the text named as a speaker or as the subject of a sentence, when there is one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_QUOTE_PAIRS = re.compile(
+    r"«\s*(?P<a>[^«»]{2,1500}?)\s*»|“(?P<b>[^“”]{2,1500}?)”|(?<![\w\"])\"(?P<c>[^\"\n]{2,1500}?)\"(?![\w\"])"
+)
+NAME = r"(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|[A-Z]\.)(?:\s+(?:de\s+|van\s+|von\s+|al-|bin\s+)?[A-ZÀ-ÖØ-Þ][\w'’\-]+){0,3}"
+_TITLES = (
+    r"(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Pr\.?|President|Président|Prime Minister|Premier ministre|"
+    r"Minister|ministre|Secretary|Senator|Sen\.|Gov\.|General|Général|Gen\.)\s+"
+)
+_VERBS_FR = (
+    r"déclaré|ajouté|affirmé|annoncé|expliqué|indiqué|précisé|souligné|estimé|assuré|dit|répondu|"
+    r"proclamé|averti|martelé|insisté|confié|lancé|poursuivi|conclu|rappelé|reconnu|dénoncé|prévenu|"
+    r"promis|jugé|commenté|écrit|tweeté|répété|noté|observé|admis|soutenu|regretté|confirmé"
+)
+_VERBS_FR_PRESENT = r"déclare|ajoute|affirme|explique|indique|précise|souligne|estime|assure|dit|poursuit|conclut"
+_VERBS_EN = (
+    r"said|says|added|adds|told|tells|stated|explained|warned|noted|insisted|argued|declared|announced|"
+    r"wrote|tweeted|asked|replied|responded|continued|concluded|claimed|stressed|acknowledged|admitted|"
+    r"promised|vowed|remarked|observed|confirmed|urged"
+)
+_PRONOUNS = {"il", "elle", "ils", "elles", "he", "she", "they"}
+_PRONOUN_GENDER = {"il": "m", "elle": "f", "he": "m", "she": "f"}
+_NAME_RE = re.compile(NAME)
+# "la ministre … Choe Song-hee", "le président russe Vladimir Poutine", "Mme Dupont"
+_ROLE_CUE = re.compile(
+    r"\b(?P<article>la|le|du|l['’]|de la|une|un)\s+(?P<role>(?:première |premier )?(?:ministre|présidente?|"
+    r"dirigeante?|secrétaire|cheffe?|directeur|directrice|porte-parole|chancelière?|reine|roi|générale?|"
+    r"ambassadeur|ambassadrice|juge|maire|journaliste|ministre|avocate?|experte?|responsable|sénatrice|sénateur|"
+    r"députée?|patronne|patron|porte-parole|diplomate|dictateur|dictatrice))\b[^.!?]{0,60}$"
+    r"|\b(?P<honorific>Mme|Madame|Mrs\.?|Ms\.?|M\.|Monsieur|Mr\.?)\s*$",
+    re.IGNORECASE,
+)
+_FEMININE_ROLES = re.compile(r"(?:e|ice|esse|eine)$")
+
+# After the quote: ", a déclaré M. Lavrov" / ", a-t-elle ajouté" / ", said X" / ", X said"
+_AFTER_FR = re.compile(
+    rf"^\s*[,.]?\s*(?:a|ont|avait)(?:-t)?-(?P<pron>il|elle|ils|elles)\s+(?P<verb>{_VERBS_FR})"
+    rf"|^\s*[,.]?\s*(?:a|ont|avait)\s+(?P<verb2>{_VERBS_FR})\s+(?P<who>(?:{_TITLES})?{NAME})"
+    rf"|^\s*[,.]?\s*(?P<verb3>{_VERBS_FR_PRESENT})\s+(?P<who3>(?:{_TITLES})?{NAME}|il|elle)"
+    rf"|^\s*[,.]?\s*selon\s+(?P<who4>(?:{_TITLES})?{NAME})"
+)
+_AFTER_EN = re.compile(
+    rf"^\s*[,.]?\s*(?P<verb>{_VERBS_EN})\s+(?P<who>(?:{_TITLES})?{NAME}|he|she|they)"
+    rf"|^\s*[,.]?\s*(?P<who2>(?:{_TITLES})?{NAME}|[Hh]e|[Ss]he|[Tt]hey)\s+(?P<verb2>{_VERBS_EN})\b"
+    rf"|^\s*[,.]?\s*according to\s+(?P<who3>(?:{_TITLES})?{NAME})"
+)
+# Before the quote: "Lavrov a affirmé que « " / "selon X, « " / 'Blinken said: "' / 'according to X, "'
+_REST_OF_CLAUSE = r"(?:\s*(?:que|qu['’]|that)\b[^.!?«“\"]{0,160})?\s*[:,]?\s*$"
+_BEFORE = re.compile(
+    rf"(?P<who>(?:{_TITLES})?{NAME})\s+(?:a|avait|ont)\s+(?:\w+\s+)?(?P<verb>{_VERBS_FR}){_REST_OF_CLAUSE}"
+    rf"|(?P<who2>(?:{_TITLES})?{NAME})\s+(?P<verb2>{_VERBS_EN})(?:\s+(?:reporters|journalists))?{_REST_OF_CLAUSE}"
+    rf"|(?i:selon|according to)\s+(?P<who3>(?:{_TITLES})?{NAME})\s*,?\s*$"
+    rf"|\b(?P<pron>[Ii]l|[Ee]lle|[Hh]e|[Ss]he)\s+(?:a\s+)?(?:\w+\s+)?(?P<verb4>{_VERBS_FR}|{_VERBS_EN}){_REST_OF_CLAUSE}",
+)
+_SUBJECT = re.compile(rf"(?:(?:{_TITLES})?(?P<name>{NAME}))\s+(?:a|avait|has|had|est|was|is)\s+\w+")
+_TITLE_PREFIX = re.compile(rf"^{_TITLES}")
+_NOT_NAMES = {
+    "Le", "La", "Les", "Un", "Une", "Des", "Ce", "Cette", "Il", "Elle", "The", "A", "An", "This", "That", "It",
+    "Dans", "Lors", "Depuis", "Alors", "Selon", "Mais", "Et", "Pour", "In", "On", "At", "But", "And",
+}
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    char_start: int  # of the quoted text (marks excluded), in the paragraph/document text given
+    char_end: int
+    speaker: str | None  # resolved name
+    speaker_text: str | None  # as written: "M. Lavrov", "elle"
+    verb: str | None
+
+
+def _clean_name(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = name.strip(" ,.")
+    stripped = _TITLE_PREFIX.sub("", name).strip()
+    if stripped.split()[0] in _NOT_NAMES:
+        return None
+    return stripped
+
+
+def _sentence_end(text: str, start: int) -> int:
+    match = re.search(r"[.!?](?:\s|$)", text[start:])
+    return start + match.end() if match else len(text)
+
+
+def extract_quotes(text: str) -> list[Quote]:
+    """Quotes in ``text`` with offsets into it, and their attributed speakers."""
+    quotes: list[Quote] = []
+    last_speaker: str | None = None
+    genders: dict[str, str] = {}
+    position = 0
+    # Names inside quotes are not who speaks next: search attributions in text with quotes blanked.
+    outside = _QUOTE_PAIRS.sub(lambda m: " " * len(m.group(0)), text)
+    for match in _QUOTE_PAIRS.finditer(text):
+        group = next(g for g in ("a", "b", "c") if match.group(g) is not None)
+        inner = match.group(group)
+        stripped = inner.strip()
+        if sum(c.isalpha() for c in stripped) < 3:
+            continue
+        start = match.start(group) + (len(inner) - len(inner.lstrip()))
+        last_speaker = _last_named_subject(text[position : match.start()]) or last_speaker
+        speaker_text, verb = _attribution(text, match.start(), match.end())
+        speaker = _clean_name(speaker_text)
+        if speaker and speaker_text:
+            gender = _name_gender(speaker_text.split(speaker)[0]) or _gender_in(outside, speaker)
+            if gender:
+                genders[speaker] = gender
+        if speaker_text and speaker_text.strip().lower() in _PRONOUNS:
+            gender = _PRONOUN_GENDER.get(speaker_text.strip().lower())
+            if last_speaker and genders.get(last_speaker) == gender:
+                speaker = last_speaker
+            else:
+                speaker = _last_name_of_gender(outside[: match.start()], gender) or last_speaker
+        if speaker:
+            last_speaker = speaker
+        quotes.append(Quote(stripped, start, start + len(stripped), speaker, speaker_text, verb))
+        position = match.end()
+    return [_with_full_name(q, outside) for q in _propagate_to_continuations(quotes, text)]
+
+
+def _with_full_name(quote: Quote, text: str) -> Quote:
+    """``Lavrov`` -> ``Sergueï Lavrov`` when the text names him in full somewhere."""
+    if not quote.speaker or " " in quote.speaker:
+        return quote
+    pattern = re.compile(rf"\b((?:[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+){{1,2}}){re.escape(quote.speaker)}\b")
+    for match in pattern.finditer(text):
+        full = _clean_name(match.group(0))
+        if full and len(full.split()) >= 2:
+            return Quote(quote.text, quote.char_start, quote.char_end, full, quote.speaker_text, quote.verb)
+    return quote
+
+
+def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | None, str | None]:
+    after = text[quote_end : _sentence_end(text, quote_end) + 80]
+    for pattern in (_AFTER_FR, _AFTER_EN):
+        match = pattern.match(after)
+        if match:
+            groups = {k: v for k, v in match.groupdict().items() if v}
+            who = groups.get("who") or groups.get("who2") or groups.get("who3") or groups.get("who4") or groups.get("pron")
+            verb = groups.get("verb") or groups.get("verb2") or groups.get("verb3")
+            if who:
+                return who, verb
+    sentence_start = max(text.rfind(". ", 0, quote_start), text.rfind("\n", 0, quote_start)) + 1
+    before = text[sentence_start:quote_start]
+    match = _BEFORE.search(before)
+    if match:
+        groups = {k: v for k, v in match.groupdict().items() if v}
+        who = groups.get("who") or groups.get("who2") or groups.get("who3") or groups.get("pron")
+        verb = groups.get("verb") or groups.get("verb2") or groups.get("verb4")
+        return who, verb
+    return None, None
+
+
+def _name_gender(context: str) -> str | None:
+    """'f'/'m' from the words just before a name ("la ministre …", "M."), else None."""
+    cue = _ROLE_CUE.search(context[-90:])
+    if cue is None:
+        return None
+    honorific = cue.group("honorific")
+    if honorific:
+        return "f" if honorific.lower().startswith(("mme", "madame", "mrs", "ms")) else "m"
+    article = cue.group("article").lower()
+    if article in ("la", "de la", "une"):
+        return "f"
+    if article in ("le", "du", "un"):
+        return "m"
+    return "f" if _FEMININE_ROLES.search(cue.group("role").lower()) and cue.group("role").lower() != "ministre" else None
+
+
+def _gender_in(text: str, name: str) -> str | None:
+    """Gender cue before any mention of ``name`` or of its surname in the text."""
+    for candidate in (name, name.split()[-1]):
+        for match in re.finditer(rf"\b{re.escape(candidate)}\b", text):
+            gender = _name_gender(text[: match.start()])
+            if gender:
+                return gender
+    return None
+
+
+def _last_name_of_gender(text: str, gender: str | None) -> str | None:
+    """The last full name before a pronoun whose introduction agrees with its gender."""
+    if gender is None:
+        return None
+    for match in reversed(list(_NAME_RE.finditer(text))):
+        name = _clean_name(match.group(0))
+        if name and len(name.split()) >= 2 and _name_gender(text[: match.start()]) == gender:
+            return name
+    return None
+
+
+def _last_named_subject(text: str) -> str | None:
+    """The last full name (two words or more) that is the subject of a clause: the
+    person a following "elle"/"he" most likely is. One-word subjects are too often
+    places ("Moscou a signé")."""
+    names = [_clean_name(m.group("name")) for m in _SUBJECT.finditer(text)]
+    names = [n for n in names if n and len(n.split()) >= 2]
+    return names[-1] if names else None
+
+
+def _propagate_to_continuations(quotes: list[Quote], text: str) -> list[Quote]:
+    """``“A”, a déclaré M. Lavrov. “B.”``: an unattributed quote that directly continues an
+    attributed one in the same paragraph belongs to the same speaker."""
+    result: list[Quote] = []
+    for quote in quotes:
+        previous = result[-1] if result else None
+        if (
+            quote.speaker is None
+            and quote.speaker_text is None
+            and previous is not None
+            and previous.speaker
+            and "\n" not in text[previous.char_end : quote.char_start]
+            and quote.char_start - previous.char_end < 80
+        ):
+            quote = Quote(quote.text, quote.char_start, quote.char_end, previous.speaker, None, None)
+        result.append(quote)
+    return result

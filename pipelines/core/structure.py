@@ -1,0 +1,234 @@
+"""Paragraph kinds of a scraped article, and the document fields they carry.
+
+Scraped news keeps its page furniture inline: a breadcrumb, the title (often twice),
+a byline, captions with photo credits, a hashtag line, section headings and a site
+footer. Each paragraph gets one kind:
+
+``breadcrumb``, ``title``, ``subtitle`` (standfirst/lead), ``byline``, ``heading``,
+``body``, ``caption``, ``hashtags``, ``boilerplate``.
+
+Boilerplate is found two ways: paragraphs whose normalized form repeats across many
+documents of the dump (as CCNet does with lines), and known share/comment/newsletter/
+cookie/copyright/related-content patterns in the major languages. Only ``title``,
+``subtitle``, ``heading`` and ``body`` are clean text for language and entities.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pipelines.core.paragraphs import Paragraph
+
+CLEAN_KINDS = frozenset({"title", "subtitle", "heading", "body"})
+
+_BREADCRUMB_SEPARATORS = re.compile(r"\s(?:»|›|>|/|\||→)\s")
+_BYLINE = re.compile(
+    r"^(?:by|par|von|por|di|door|av|af|przez|от)\s+(?P<who>[^\W\d_][\w'’.\- ]{0,60}?(?:\s(?:and|et|und|y|e)\s[\w'’.\- ]{1,40})?)"
+    r"\s*(?:[|,–—-]\s*.{0,40})?$",
+    re.IGNORECASE,
+)
+_HASHTAG = re.compile(r"(?<![\w#&/])#(?P<tag>[^\W\d_][\w\-]*)", re.UNICODE)
+_CREDIT_MARKERS = re.compile(
+    r"(?:\b(?:photo|photos|foto|image|crédit|credit|credits|source)\s*:|©|\(photo\b|\bvia\s+[A-Z]{2,}|"
+    r"\b(?:getty images|reuters|afp|associated press|epa|xinhua|shutterstock)\b)",
+    re.IGNORECASE,
+)
+_TERMINAL = re.compile(r"[.!?…:;»”\"')]\s*$")
+_BOILERPLATE_PATTERNS = re.compile(
+    "|".join(
+        [
+            # English
+            r"^you may also like", r"^leave a (?:comment|reply)", r"^this site uses akismet",
+            r"^(?:share|tweet|pin|email)(?: this)?(?: (?:article|story|post))?(?: on \w+)?\W*$",
+            r"^related(?: (?:posts|articles|stories|news))?\W*$", r"^read (?:more|also|next)\b",
+            r"^(?:sign up|subscribe)\b.{0,80}newsletter", r"newsletter\W*$", r"\bwe use cookies\b", r"^cookies?\b",
+            r"all rights reserved", r"^copyright\b", r"^©", r"^advertisement\W*$", r"^sponsored\W*$",
+            r"^(?:previous|next) (?:post|article)\b", r"^comments?\W*$", r"^(?:follow us|like us) on\b",
+            r"^click here\b", r"^recommended(?: for you)?\W*$", r"^trending(?: now)?\W*$",
+            # French
+            r"^(?:lire|à lire) (?:aussi|également|la suite)\b", r"^voir aussi\b", r"^partager\b",
+            r"^abonnez[- ]vous\b", r"^inscrivez[- ]vous\b.{0,80}newsletter", r"tous droits réservés",
+            r"^laisser un commentaire", r"^(?:vous aimerez|vous pourriez) aussi\b", r"^publicité\W*$",
+            r"^articles? (?:similaires|liés|connexes)\W*$", r"^ce site utilise akismet",
+            r"\bnous utilisons des cookies\b", r"^suivez[- ]nous\b",
+            # German, Spanish, Italian, Portuguese
+            r"^(?:mehr|auch) (?:zum thema|lesen)\b", r"^teilen\W*$", r"alle rechte vorbehalten",
+            r"^(?:lee|leer) (?:también|más)\b", r"^compartir\W*$", r"todos los derechos reservados",
+            r"^(?:leggi|vedi) anche\b", r"^condividi\W*$", r"tutti i diritti riservati",
+            r"^(?:leia|veja) (?:também|mais)\b", r"^compartilhe\W*$", r"todos os direitos reservados",
+        ]
+    ),
+    re.IGNORECASE,
+)
+_NON_WORD = re.compile(r"[\W\d_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Kinds of a document's paragraphs and the fields read off them."""
+
+    kinds: list[str]
+    title: str | None
+    subtitle: str | None
+    section: str | None
+    byline: str | None
+
+
+def normalized_key(text: str) -> int:
+    """A 63-bit hash of a paragraph's letters, lowercased: repeats of one line across
+    documents share it even when digits, punctuation or spacing differ."""
+    folded = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    return int.from_bytes(hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+
+
+def is_boilerplate_pattern(text: str) -> bool:
+    return bool(_BOILERPLATE_PATTERNS.search(text.strip()))
+
+
+def is_hashtag_line(text: str) -> bool:
+    words = text.split()
+    tags = [w for w in words if _HASHTAG.fullmatch(w.rstrip(".,;"))]
+    return len(tags) >= 2 and len(tags) * 2 >= len(words)
+
+
+def is_caption(text: str) -> bool:
+    return bool(_CREDIT_MARKERS.search(text)) and len(text.split()) <= 80
+
+
+def breadcrumb_parts(text: str) -> list[str] | None:
+    """The segments of a breadcrumb line (``Home » International » Title``), else None."""
+    parts = [p.strip() for p in _BREADCRUMB_SEPARATORS.split(text)]
+    if len(parts) >= 3 and all(parts) and all(len(p.split()) <= 25 for p in parts[:-1]):
+        if all(len(p.split()) <= 4 for p in parts[:-1]):
+            return parts
+    return None
+
+
+def byline_name(text: str) -> str | None:
+    if len(text.split()) > 12:
+        return None
+    match = _BYLINE.match(text.strip())
+    return match.group("who").strip(" .,") if match else None
+
+
+def _looks_like_title(paragraph: Paragraph) -> bool:
+    words = paragraph.n_words
+    text = paragraph.text
+    return 2 <= words <= 30 and len(text) <= 250 and not text.endswith((".", ",", ";", ":")) or (
+        2 <= words <= 30 and text.endswith(("!", "?"))
+    )
+
+
+def _looks_like_heading(paragraph: Paragraph) -> bool:
+    return 1 <= paragraph.n_words <= 12 and not _TERMINAL.search(paragraph.text)
+
+
+def _is_sentence_like(paragraph: Paragraph) -> bool:
+    return paragraph.n_words >= 8 and bool(re.search(r"[.!?…»”\"]\s*$", paragraph.text))
+
+
+def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()) -> Structure:
+    """Kinds for the paragraphs of one document; ``repeated`` holds the normalized keys
+    of paragraphs that repeat across many documents of the dump (boilerplate)."""
+    kinds = ["body"] * len(paragraphs)
+    section = None
+    title = None
+    for i, paragraph in enumerate(paragraphs):
+        text = paragraph.text
+        if is_boilerplate_pattern(text) or (repeated and normalized_key(text) in repeated):
+            kinds[i] = "boilerplate"
+        elif is_hashtag_line(text):
+            kinds[i] = "hashtags"
+        elif i < 3 and (parts := breadcrumb_parts(text)) is not None:
+            kinds[i] = "breadcrumb"
+            section = parts[-2] if len(parts) >= 3 else None
+            title = title or parts[-1]
+        elif is_caption(text) and not _is_long_prose(paragraph):
+            kinds[i] = "caption"
+    _mark_footer_run(paragraphs, kinds)
+    title_index = _find_title(paragraphs, kinds, title)
+    if title_index is not None:
+        title = paragraphs[title_index].text
+        for i, paragraph in enumerate(paragraphs):
+            if kinds[i] == "body" and paragraph.text == title:
+                kinds[i] = "title"  # the title, repeated
+    byline = None
+    for i, paragraph in enumerate(paragraphs[:6]):
+        if kinds[i] == "body" and (name := byline_name(paragraph.text)):
+            kinds[i] = "byline"
+            byline = name
+            break
+    subtitle = _mark_subtitle(paragraphs, kinds, title_index)
+    _mark_headings(paragraphs, kinds, title_index)
+    return Structure(kinds, title, subtitle, section, byline)
+
+
+def _is_long_prose(paragraph: Paragraph) -> bool:
+    return paragraph.n_words > 80
+
+
+def _find_title(paragraphs: list[Paragraph], kinds: list[str], breadcrumb_title: str | None) -> int | None:
+    """The title: the breadcrumb's last segment if a paragraph repeats it, else the first
+    short, title-like paragraph among the first few."""
+    if breadcrumb_title:
+        for i, paragraph in enumerate(paragraphs):
+            if kinds[i] == "body" and paragraph.text == breadcrumb_title:
+                kinds[i] = "title"
+                return i
+    for i, paragraph in enumerate(paragraphs[:4]):
+        if kinds[i] == "body" and _looks_like_title(paragraph) and byline_name(paragraph.text) is None:
+            kinds[i] = "title"
+            return i
+        if kinds[i] == "body" and byline_name(paragraph.text) is None:
+            break  # prose before any title: the document has none
+    return None
+
+
+def _mark_subtitle(paragraphs: list[Paragraph], kinds: list[str], title_index: int | None) -> str | None:
+    """The standfirst: the first sentence-like paragraph after the title (before the body proper)."""
+    if title_index is None:
+        return None
+    for i in range(title_index + 1, min(title_index + 4, len(paragraphs))):
+        if kinds[i] in ("title", "byline", "caption", "breadcrumb"):
+            continue
+        if kinds[i] == "body" and _is_sentence_like(paragraphs[i]) and paragraphs[i].n_words <= 70:
+            kinds[i] = "subtitle"
+            return paragraphs[i].text
+        return None
+    return None
+
+
+def _mark_headings(paragraphs: list[Paragraph], kinds: list[str], title_index: int | None) -> None:
+    """Short unpunctuated lines between body paragraphs are section headings."""
+    start = (title_index or 0) + 1
+    for i in range(start, len(paragraphs) - 1):
+        if kinds[i] != "body" or not _looks_like_heading(paragraphs[i]):
+            continue
+        following = next((k for k in kinds[i + 1 :] if k != "caption"), None)
+        if following in ("body", "subtitle") and any(k in ("body", "subtitle") for k in kinds[:i]):
+            kinds[i] = "heading"
+
+
+def _mark_footer_run(paragraphs: list[Paragraph], kinds: list[str]) -> None:
+    """Short non-prose lines wedged between footer boilerplate lines are footer too."""
+    last = len(kinds) - 1
+    while last >= 0 and kinds[last] in ("boilerplate", "hashtags"):
+        last -= 1
+    # A lone short line right before a footer run ("Related", menu words) joins it.
+    if 0 <= last < len(kinds) - 1 and kinds[last + 1] == "boilerplate":
+        if paragraphs[last].n_words <= 3 and not _TERMINAL.search(paragraphs[last].text):
+            kinds[last] = "boilerplate"
+
+
+def hashtag_spans(text: str) -> list[tuple[str, int, int]]:
+    """(tag, start, end) for each hashtag in a hashtag paragraph (offsets within ``text``)."""
+    return [(m.group("tag"), m.start(), m.end()) for m in _HASHTAG.finditer(text)]
+
+
+def normalize_tag(tag: str) -> str:
+    """Case- and accent-insensitive form of a tag: ``#Jusquà`` -> ``jusqua``."""
+    decomposed = unicodedata.normalize("NFKD", tag.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,0 +1,125 @@
+"""Dagster assets for the text stage: structure, language and metadata of one dump's documents."""
+
+import dagster as dg
+
+from pipelines.core.ingest import stable_id
+from pipelines.core.text_stage import TextStageResult, load_text_stage
+from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
+from pipelines.orchestration.resources import TextStageResource, WarehouseResource
+
+UND_SHARE = "und_share"
+PARAGRAPH_OFFSETS = "paragraph_offsets"
+TITLES_PRESENT = "titles_present"
+
+_DESCRIPTIONS = {
+    "paragraphs": "Each document split into paragraphs (blank-line separated, else lines) with offsets into "
+    "`documents.text`, a kind (breadcrumb, title, subtitle, byline, heading, body, caption, hashtags, "
+    "boilerplate) and a language (`und` when not confident).",
+    "document_languages": "One row per document: ISO 639-1 language of its clean prose (langdetect, seeded), "
+    "probability, top candidates, and whether another language holds a substantial share.",
+    "document_metadata": "One row per document: title, subtitle, section, byline, counts, reading time, "
+    "SimHash, and the clean body text (boilerplate out).",
+    "hashtags": "Hashtags of each document's hashtag lines, normalized.",
+    "photo_credits": "Photo credits found in captions, with the agencies they name.",
+    "quotes": "Quotations in the article text, with speaker and reporting verb when attributed.",
+    "amounts": "Counts of things, sums of money and percentages, with parsed values.",
+    "dates_mentioned": "Dates, months, years, weekdays and relative dates, normalized where knowable.",
+}
+_GROUPS = {"document_languages": "language", "paragraphs": "structure"}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            key, deps=["documents"], group_name=_GROUPS.get(key, "metadata"), kinds={"python", "duckdb"},
+            owners=["team:data-engineering"], tags={"stage": "text"}, partitions_def=dumps_partitions,
+            description=description,
+        )
+        for key, description in _DESCRIPTIONS.items()
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            UND_SHARE, asset="document_languages",
+            description="Warns when more than `max_und_share` of the partition's documents are `und`.",
+        ),
+        dg.AssetCheckSpec(
+            PARAGRAPH_OFFSETS, asset="paragraphs", blocking=True,
+            description="Every paragraph is exactly the slice of its document's text its offsets name.",
+        ),
+        dg.AssetCheckSpec(
+            TITLES_PRESENT, asset="document_metadata",
+            description="Fails when every title of the partition is empty (the structure step found none).",
+        ),
+    ],
+    pool=WAREHOUSE_POOL,
+)
+def text_stage(context: dg.AssetExecutionContext, warehouse: WarehouseResource, text: TextStageResource):
+    """One pass per dump: paragraphs, kinds, languages, metadata and mentions, in one transaction."""
+    dump_id = stable_id(context.partition_key)
+
+    def progress(done: int, total: int) -> None:
+        context.log.info(f"{context.partition_key}: {done:,} / {total:,} documents analysed")
+
+    with warehouse.connection() as con:
+        result = load_text_stage(
+            con, dump_id, text.config(), workers=text.worker_count(),
+            parallel_min_documents=text.parallel_min_documents, progress=progress,
+        )
+        bad_offsets = con.execute(
+            "SELECT count(*) FROM paragraphs p JOIN documents d USING (doc_id) WHERE p.dump_id = ? "
+            "AND substr(d.text, p.char_start + 1, p.char_end - p.char_start) <> p.text",
+            [dump_id],
+        ).fetchone()[0]
+        counts = dict(
+            con.execute(
+                " UNION ALL ".join(
+                    f"SELECT '{table}', count(*) FROM {table} WHERE dump_id = $d"  # noqa: S608 - our table names
+                    for table in _DESCRIPTIONS
+                ),
+                {"d": dump_id},
+            ).fetchall()
+        )
+    if result.skipped:
+        context.log.info(f"{context.partition_key}: documents and settings unchanged, text stage skipped")
+    for key in _DESCRIPTIONS:
+        metadata = {"rows": dg.MetadataValue.int(counts[key]), "skipped_unchanged": result.skipped}
+        if key == "document_languages":
+            metadata |= _language_metadata(result)
+        if key == "document_metadata":
+            metadata |= {"fill_rates": dg.MetadataValue.md(_fill_rate_table(result.fill_rates))}
+            metadata |= {f"fill_rate/{k}": dg.MetadataValue.float(v) for k, v in result.fill_rates.items()}
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+    yield dg.AssetCheckResult(
+        asset_key="document_languages", check_name=UND_SHARE,
+        passed=result.und_share <= text.max_und_share, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"und_share": dg.MetadataValue.float(round(result.und_share, 4)),
+                  "max_und_share": dg.MetadataValue.float(text.max_und_share)},
+    )
+    yield dg.AssetCheckResult(
+        asset_key="paragraphs", check_name=PARAGRAPH_OFFSETS, passed=bad_offsets == 0,
+        metadata={"mismatched_paragraphs": dg.MetadataValue.int(bad_offsets)},
+    )
+    yield dg.AssetCheckResult(
+        asset_key="document_metadata", check_name=TITLES_PRESENT,
+        passed=result.n_documents == 0 or result.n_empty_titles < result.n_documents,
+        metadata={"documents_without_title": dg.MetadataValue.int(result.n_empty_titles),
+                  "documents": dg.MetadataValue.int(result.n_documents)},
+    )
+
+
+def _language_metadata(result: TextStageResult) -> dict:
+    ranked = sorted(result.languages.items(), key=lambda item: (-item[1], item[0]))
+    table = ["| language | documents | share |", "|---|---|---|"] + [
+        f"| {code} | {count} | {count / max(result.n_documents, 1):.1%} |" for code, count in ranked
+    ]
+    return {
+        "documents": dg.MetadataValue.int(result.n_documents),
+        "multilingual_documents": dg.MetadataValue.int(result.n_multilingual),
+        "und_share": dg.MetadataValue.float(round(result.und_share, 4)),
+        "language_histogram": dg.MetadataValue.md("\n".join(table)),
+        "languages": dg.MetadataValue.json(dict(ranked)),
+    }
+
+
+def _fill_rate_table(rates: dict[str, float]) -> str:
+    return "\n".join(["| field | documents with it |", "|---|---|"] + [f"| {k} | {v:.0%} |" for k, v in rates.items()])
