@@ -124,7 +124,8 @@ def _numeric_amount(text: str, match: re.Match) -> Amount | None:
             return Amount(text[match.start() : end], match.start(), end, parse_number(raw, scale), "money", currency)
     if currency is not None:
         end = thing_match.end() if thing_match and _CURRENCY_AFTER.get((thing or "").lower()) else match.end()
-        return Amount(text[match.start() : end].strip(), match.start(), end, parse_number(raw, scale), "money", currency)
+        value = parse_number(raw, scale)
+        return Amount(text[match.start() : end].strip(), match.start(), end, value, "money", currency)
     if _is_date_or_year(text, match, raw, scale, thing):
         return None
     if thing is None or thing.lower() in _NOT_THINGS or not thing[0].islower():

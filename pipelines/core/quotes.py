@@ -152,7 +152,7 @@ def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | Non
         match = pattern.match(after)
         if match:
             groups = {k: v for k, v in match.groupdict().items() if v}
-            who = groups.get("who") or groups.get("who2") or groups.get("who3") or groups.get("who4") or groups.get("pron")
+            who = next((groups[g] for g in ("who", "who2", "who3", "who4", "pron") if g in groups), None)
             verb = groups.get("verb") or groups.get("verb2") or groups.get("verb3")
             if who:
                 return who, verb
@@ -180,7 +180,8 @@ def _name_gender(context: str) -> str | None:
         return "f"
     if article in ("le", "du", "un"):
         return "m"
-    return "f" if _FEMININE_ROLES.search(cue.group("role").lower()) and cue.group("role").lower() != "ministre" else None
+    role = cue.group("role").lower()
+    return "f" if _FEMININE_ROLES.search(role) and role != "ministre" else None
 
 
 def _gender_in(text: str, name: str) -> str | None:

@@ -26,7 +26,8 @@ CLEAN_KINDS = frozenset({"title", "subtitle", "heading", "body"})
 
 _BREADCRUMB_SEPARATORS = re.compile(r"\s(?:»|›|>|/|\||→)\s")
 _BYLINE = re.compile(
-    r"^(?:by|par|von|por|di|door|av|af|przez|от)\s+(?P<who>[^\W\d_][\w'’.\- ]{0,60}?(?:\s(?:and|et|und|y|e)\s[\w'’.\- ]{1,40})?)"
+    r"^(?:by|par|von|por|di|door|av|af|przez|от)\s+"
+    r"(?P<who>[^\W\d_][\w'’.\- ]{0,60}?(?:\s(?:and|et|und|y|e)\s[\w'’.\- ]{1,40})?)"
     r"\s*(?:[|,–—-]\s*.{0,40})?$",
     re.IGNORECASE,
 )
@@ -101,9 +102,8 @@ def is_caption(text: str) -> bool:
 def breadcrumb_parts(text: str) -> list[str] | None:
     """The segments of a breadcrumb line (``Home » International » Title``), else None."""
     parts = [p.strip() for p in _BREADCRUMB_SEPARATORS.split(text)]
-    if len(parts) >= 3 and all(parts) and all(len(p.split()) <= 25 for p in parts[:-1]):
-        if all(len(p.split()) <= 4 for p in parts[:-1]):
-            return parts
+    if len(parts) >= 3 and all(parts) and all(len(p.split()) <= 4 for p in parts[:-1]):
+        return parts
     return None
 
 
@@ -218,9 +218,13 @@ def _mark_footer_run(paragraphs: list[Paragraph], kinds: list[str]) -> None:
     while last >= 0 and kinds[last] in ("boilerplate", "hashtags"):
         last -= 1
     # A lone short line right before a footer run ("Related", menu words) joins it.
-    if 0 <= last < len(kinds) - 1 and kinds[last + 1] == "boilerplate":
-        if paragraphs[last].n_words <= 3 and not _TERMINAL.search(paragraphs[last].text):
-            kinds[last] = "boilerplate"
+    if (
+        0 <= last < len(kinds) - 1
+        and kinds[last + 1] == "boilerplate"
+        and paragraphs[last].n_words <= 3
+        and not _TERMINAL.search(paragraphs[last].text)
+    ):
+        kinds[last] = "boilerplate"
 
 
 def hashtag_spans(text: str) -> list[tuple[str, int, int]]:
