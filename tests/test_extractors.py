@@ -1,0 +1,129 @@
+"""Hashtags, credits, quotes, amounts and dates: what they find and what they must not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.core.amounts import extract_amounts, parse_number
+from pipelines.core.credits import extract_credits
+from pipelines.core.dates import extract_dates
+from pipelines.core.quotes import extract_quotes
+from pipelines.core.structure import hashtag_spans, is_hashtag_line, normalize_tag
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+SEED_000 = (SEEDS / "000_87bfc9b8775dda3f.txt").read_text(encoding="utf-8")
+SEED_002 = (SEEDS / "002_c9233f50081a8f08.txt").read_text(encoding="utf-8")
+
+
+def test_hashtags_of_the_seed_line_normalized():
+    line = "#Pyongyang #soutiendra #Russie #jusquà #victoire #Ukraine"
+    assert is_hashtag_line(line)
+    spans = hashtag_spans(line)
+    assert [t for t, _, _ in spans] == ["Pyongyang", "soutiendra", "Russie", "jusquà", "victoire", "Ukraine"]
+    assert all(line[s:e] == "#" + t for t, s, e in spans)
+    assert normalize_tag("jusquà") == "jusqua"
+
+
+@pytest.mark.parametrize("prose", ["Le groupe est n°1, #1 des ventes.", "We hire C# developers", "See issue #42 on it"])
+def test_hash_in_prose_is_not_a_hashtag_line(prose):
+    assert not is_hashtag_line(prose)
+
+
+def test_photo_credit_and_agencies():
+    caption = SEED_000.split("\n\n")[-5]
+    credits = extract_credits(caption)
+    assert [c.credit for c in credits] == ["scanpix/Ministère russe des Affaires étrangères/document via REUTERS"]
+    assert "REUTERS" in credits[0].agencies
+    assert caption[credits[0].char_start : credits[0].char_end] == credits[0].credit
+    assert [c.agencies for c in extract_credits("Le président (Photo: Ludovic Marin/AFP)")] == [("AFP",)]
+    assert extract_credits("Une photo du lac au printemps, avec un chien.") == []
+
+
+def test_quotes_and_speakers_in_seed_000():
+    quotes = extract_quotes(SEED_000)
+    assert len(quotes) == 5
+    assert all(SEED_000[q.char_start : q.char_end] == q.text for q in quotes)
+    assert [q.speaker for q in quotes] == ["Choe Song-hee", "Choe Song-hee", "Sergueï Lavrov", "Sergueï Lavrov",
+                                           "Sergueï Lavrov"]
+    assert (quotes[0].speaker_text, quotes[0].verb) == ("elle", "déclaré")
+    assert (quotes[2].speaker_text, quotes[2].verb) == ("M. Lavrov", "déclaré")
+
+
+def test_guillemets_and_straight_quotes_in_seed_002():
+    quotes = extract_quotes(SEED_002)
+    texts = [q.text for q in quotes]
+    assert any(t.startswith("Nos relations traditionnelles") for t in texts)
+    assert "grande victoire" in texts and "explosive" in texts
+    proclaimed = next(q for q in quotes if q.text.startswith("Nos relations"))
+    assert (proclaimed.speaker, proclaimed.verb) == ("Choe Son Hui", "proclamé")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "verb"),
+    [
+        ('"We will not give up," said President Joe Biden.', "Joe Biden", "said"),
+        ('Blinken told reporters: "The troops are there."', "Blinken", "told"),
+        ('Mary Smith was there. "It is over," she added.', "Mary Smith", "added"),
+        ('According to Jane Doe, "nothing has changed".', "Jane Doe", None),
+        ("Jean Dupont a affirmé que la situation était « très grave ».", "Jean Dupont", "affirmé"),
+        ("« Nous irons jusqu'au bout », a déclaré Mme Anne Martin.", "Anne Martin", "déclaré"),
+        ('"Unattributed words in the air."', None, None),
+    ],
+)
+def test_quote_attribution_forms(sentence, speaker, verb):
+    quote = extract_quotes(sentence)[0]
+    assert (quote.speaker, quote.verb) == (speaker, verb)
+
+
+def test_amounts_counts_money_and_percentages():
+    found = {(a.text, a.value, a.kind, a.thing) for a in extract_amounts(
+        "The army sent 10,000 troops; 1.5 million people fled. The deal cost $4.5 billion and 20% more."
+    )}
+    assert found == {
+        ("10,000 troops", 10000.0, "count", "troops"), ("1.5 million people", 1_500_000.0, "count", "people"),
+        ("$4.5 billion", 4.5e9, "money", "USD"), ("20%", 20.0, "percent", None),
+    }
+    french = {(a.text, a.value, a.kind, a.thing) for a in extract_amounts(
+        "Les États-Unis ont annoncé que 8 000 soldats étaient là, trois navires aussi ; un café coûte 3,50 €."
+    )}
+    assert french == {
+        ("8 000 soldats", 8000.0, "count", "soldats"), ("trois navires", 3.0, "count", "navires"),
+        ("3,50 €", 3.5, "money", "EUR"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Il est né en 1949 à Séoul.", "Le sommet du G7 et les F-16 livrés", "Voir page 3 et l'article 49.",
+     "Rendez-vous le 12 mars à 14h.", "Des dizaines de manifestants."],
+)
+def test_years_dates_names_and_labels_are_not_counts(text):
+    assert [a for a in extract_amounts(text) if a.kind == "count"] == []
+
+
+def test_parse_number_forms():
+    assert parse_number("8 000") == 8000
+    assert parse_number("10,000") == 10000
+    assert parse_number("10.000") == 10000
+    assert parse_number("1,5", "milliard") == 1.5e9
+    assert parse_number("1.5", "million") == 1.5e6
+
+
+def test_dates_in_french_and_english():
+    french = [(d.text, d.kind, d.value) for d in extract_dates(
+        "Le 12 mars 2024, hier, la semaine dernière, en 1949, puis en mars 2023 et jeudi.", "fr"
+    )]
+    assert french == [
+        ("12 mars 2024", "date", "2024-03-12"), ("hier", "relative", None),
+        ("la semaine dernière", "relative", None), ("1949", "year", "1949"), ("mars 2023", "month", "2023-03"),
+        ("jeudi", "weekday", None),
+    ]
+    english = [(d.text, d.value) for d in extract_dates("On March 12, 2024, last week, 2024-03-12, 03/04/2024.", "en")]
+    assert english == [
+        ("March 12, 2024", "2024-03-12"), ("last week", None), ("2024-03-12", "2024-03-12"),
+        ("03/04/2024", "2024-03-04"),
+    ]
+    assert [d.value for d in extract_dates("le 03/04/2024", "fr")] == ["2024-04-03"]
+    assert extract_dates("8 000 soldats et 2024 euros", "fr") == []

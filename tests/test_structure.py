@@ -1,0 +1,93 @@
+"""Paragraph kinds and document fields on the seeds and on hand-made French/English cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines.core.metadata import build_metadata
+from pipelines.core.paragraphs import split_paragraphs
+from pipelines.core.structure import classify, normalized_key
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+
+def structure_of(text: str, repeated: frozenset[int] = frozenset()):
+    paragraphs = split_paragraphs(text)
+    return paragraphs, classify(paragraphs, repeated)
+
+
+def test_seed_000_kinds_and_fields():
+    paragraphs, structure = structure_of((SEEDS / "000_87bfc9b8775dda3f.txt").read_text(encoding="utf-8"))
+    kinds = structure.kinds
+    assert kinds[:4] == ["breadcrumb", "title", "byline", "subtitle"]
+    assert kinds[-5:] == ["caption", "hashtags", "boilerplate", "boilerplate", "boilerplate"]
+    assert set(kinds[4:-5]) == {"body"}
+    assert structure.title == "Pyongyang soutiendra la Russie jusqu’à la victoire en Ukraine"
+    assert structure.section == "International"
+    assert structure.byline == "Nouvelles"
+    assert structure.subtitle.startswith("La Corée du Nord soutiendra la Russie")
+
+
+def test_seed_002_one_paragraph_per_line():
+    _, structure = structure_of((SEEDS / "002_c9233f50081a8f08.txt").read_text(encoding="utf-8"))
+    assert structure.kinds == ["title", "subtitle", "title", "body", "body", "heading", "body", "body"]
+    assert structure.title == "La Corée du Nord promet le soutien de la Russie dans le conflit ukrainien !"
+    assert structure.byline is None  # no byline in this article: none invented
+    assert structure.section is None
+
+
+def test_body_text_keeps_the_article_and_drops_page_furniture():
+    paragraphs, structure = structure_of((SEEDS / "000_87bfc9b8775dda3f.txt").read_text(encoding="utf-8"))
+    metadata = build_metadata(paragraphs, structure)
+    assert metadata.body_text.startswith("Pyongyang soutiendra la Russie")
+    assert metadata.body_text.count("Pyongyang soutiendra la Russie jusqu’à la victoire en Ukraine\n") == 1
+    for furniture in ("Home »", "by Nouvelles", "#Pyongyang", "Photo :", "You may also like", "Akismet"):
+        assert furniture not in metadata.body_text
+    assert metadata.n_words == len(metadata.body_text.split())
+    assert metadata.reading_minutes == round(metadata.n_words / 230, 1)
+    assert 15 <= metadata.n_sentences <= 25
+
+
+def test_english_article_with_byline_heading_and_english_footer():
+    text = (
+        "World > Europe > Storm hits the coast\n\n"
+        "Storm hits the coast\n\n"
+        "By Jane Miller and Tom Hale\n\n"
+        "A powerful storm hit the northern coast on Monday, cutting power to thousands of homes.\n\n"
+        "Rescue teams worked through the night to reach isolated villages in the hills.\n\n"
+        "What comes next\n\n"
+        "Forecasters expect calmer weather by the end of the week, officials said.\n\n"
+        "Waves crash against the pier. Photo: John Smith/AFP\n\n"
+        "Share this article\n\n"
+        "Related posts\n\n"
+        "© 2024 Coastal News. All rights reserved."
+    )
+    _, structure = structure_of(text)
+    assert structure.kinds == [
+        "breadcrumb", "title", "byline", "subtitle", "body", "heading", "body", "caption",
+        "boilerplate", "boilerplate", "boilerplate",
+    ]
+    assert structure.section == "Europe"
+    assert structure.byline == "Jane Miller and Tom Hale"
+
+
+def test_no_false_byline_or_hashtags_in_prose():
+    text = (
+        "Les ventes repartent\n\n"
+        "Par ailleurs, le groupe a vendu 3 000 voitures, numéro #1 des ventes en France cette année.\n\n"
+        "Le marché reste tendu selon les analystes interrogés par notre rédaction."
+    )
+    _, structure = structure_of(text)
+    assert structure.byline is None  # "Par ailleurs, ..." is prose, not a byline
+    assert "hashtags" not in structure.kinds
+    assert structure.title == "Les ventes repartent"
+
+
+def test_repeated_short_paragraphs_are_boilerplate():
+    footer = "Suivez toute l'actualité sur notre application"
+    text = "Un titre d'article\n\nUn long paragraphe de texte qui raconte quelque chose d'important ici.\n\n" + footer
+    paragraphs, plain = structure_of(text)
+    assert plain.kinds[-1] != "boilerplate"
+    _, with_counts = structure_of(text, frozenset({normalized_key(footer)}))
+    assert with_counts.kinds[-1] == "boilerplate"
+    assert normalized_key("Suivez toute l’actualité  sur notre application!") == normalized_key(footer)
