@@ -57,7 +57,7 @@ def _instance() -> dg.DagsterInstance:
 
 
 def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: str | None) -> int:
-    from pipelines.definitions import ASSETS, build_resources
+    from pipelines.definitions import ASSETS, CORPUS_ASSETS, PARTITIONED_ASSETS, build_resources
 
     raw_dir = repo_path(raw_dir) if raw_dir else raw_dir_from_env()
     warehouse = repo_path(warehouse) if warehouse else warehouse_from_env()
@@ -81,15 +81,21 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
         for key in keys:
             print(f"materializing {key} ...", flush=True)
             result = dg.materialize(
-                ASSETS, instance=instance, partition_key=key, resources=resources,
+                PARTITIONED_ASSETS, instance=instance, partition_key=key, resources=resources,
                 run_config=QUIET_LOGS, raise_on_error=False,
             )
             outcomes.append(_outcome(key, result))
+        print("rebuilding corpus-wide tables ...", flush=True)
+        result = dg.materialize(
+            ASSETS, selection=CORPUS_ASSETS, instance=instance, resources=resources,
+            run_config=QUIET_LOGS, raise_on_error=False,
+        )
+        corpus_outcome = _outcome("(corpus)", result)
     try:
         print_summary(warehouse, keys, outcomes)
     except duckdb.Error as exc:
         print(f"error: cannot read the warehouse {warehouse} for a summary: {exc}", file=sys.stderr)
-    failed = [o for o in outcomes if not o.success or o.failed_checks]
+    failed = [o for o in [*outcomes, corpus_outcome] if not o.success or o.failed_checks]
     for outcome in failed:
         for message in outcome.errors + [f"blocking check failed: {c}" for c in outcome.failed_checks]:
             print(f"error: {outcome.key}: {message}", file=sys.stderr)
@@ -137,6 +143,16 @@ def print_summary(warehouse: str, keys: list[str], outcomes: list[PartitionOutco
             "(SELECT count(*) FROM rejects), (SELECT coalesce(sum(n_words), 0) FROM documents)"
         ).fetchone()
         print("totals: {} dumps, {} documents, {} rejects, {} words".format(*totals))
+        languages = con.execute(
+            "SELECT language, count(*) FROM document_languages GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        if languages:
+            print("languages: " + ", ".join(f"{code}={n}" for code, n in languages))
+        entities = con.execute(
+            "SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM entity_mentions), "
+            "(SELECT count(*) FROM quotes), (SELECT count(*) FROM document_metadata WHERE title IS NOT NULL)"
+        ).fetchone()
+        print("entities: {} ({} mentions); quotes: {}; documents with a title: {}".format(*entities))
         reasons = con.execute("SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY reason").fetchall()
         if reasons:
             print("rejects by reason: " + ", ".join(f"{r}={n}" for r, n in reasons))

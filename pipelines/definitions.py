@@ -2,9 +2,21 @@
 
 import dagster as dg
 
-from pipelines.orchestration.automation import corpus_job, daily_refresh, raw_dumps_sensor
+from pipelines.orchestration.automation import (
+    corpus_job,
+    daily_refresh,
+    entities_job,
+    raw_dumps_sensor,
+    rebuild_entities_after_dump_runs,
+)
+from pipelines.orchestration.entity_assets import corpus_entities, entity_mentions
 from pipelines.orchestration.ingest_assets import documents
-from pipelines.orchestration.resources import RawDumpsResource, TextStageResource, WarehouseResource
+from pipelines.orchestration.resources import (
+    EntityResource,
+    RawDumpsResource,
+    TextStageResource,
+    WarehouseResource,
+)
 from pipelines.orchestration.settings import (
     marker_regex_from_env,
     max_document_bytes_from_env,
@@ -13,7 +25,9 @@ from pipelines.orchestration.settings import (
 )
 from pipelines.orchestration.text_assets import text_stage
 
-ASSETS = [documents, text_stage]
+PARTITIONED_ASSETS = [documents, text_stage, entity_mentions]
+CORPUS_ASSETS = [corpus_entities]
+ASSETS = PARTITIONED_ASSETS + CORPUS_ASSETS
 
 
 def build_resources(
@@ -28,13 +42,14 @@ def build_resources(
             max_document_bytes=max_document_bytes_from_env(),
         ),
         "text": TextStageResource(),
+        "entities": EntityResource(),
     }
 
 
 defs = dg.Definitions(
     assets=ASSETS,
-    jobs=[corpus_job],
-    sensors=[raw_dumps_sensor],
+    jobs=[corpus_job, entities_job],
+    sensors=[raw_dumps_sensor, rebuild_entities_after_dump_runs],
     schedules=[daily_refresh],
     resources=build_resources(),
 )

@@ -43,7 +43,7 @@ def run_dump(
     raw_dir: Path, warehouse_path: Path, instance: dg.DagsterInstance
 ) -> Callable[..., dg.ExecuteInProcessResult]:
     """Materialize every asset for one dump partition, the way the CLI does."""
-    from pipelines.definitions import ASSETS, build_resources
+    from pipelines.definitions import PARTITIONED_ASSETS, build_resources
     from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
 
     def run(key: str, raise_on_error: bool = True, **resource_args) -> dg.ExecuteInProcessResult:
@@ -51,7 +51,8 @@ def run_dump(
             instance.add_dynamic_partitions(DUMPS_PARTITIONS_NAME, [key])
         resources = build_resources(raw_dir=str(raw_dir), warehouse=str(warehouse_path), **resource_args)
         return dg.materialize(
-            ASSETS, instance=instance, partition_key=key, resources=resources, raise_on_error=raise_on_error
+            PARTITIONED_ASSETS, instance=instance, partition_key=key, resources=resources,
+            raise_on_error=raise_on_error,
         )
 
     return run

@@ -85,7 +85,7 @@ def test_rerun_skips_unchanged_and_replaces_changed_dump(raw_dir, warehouse_path
 
 
 def test_same_inputs_give_identical_tables(raw_dir, tmp_path, instance):
-    from pipelines.definitions import ASSETS, build_resources
+    from pipelines.definitions import PARTITIONED_ASSETS, build_resources
 
     for name in ("seeds_gitingest.txt", "raw_mixed/legacy_cp1252_crlf.txt", "raw_mixed/truncated.txt.gz"):
         copy_fixture(name, raw_dir)
@@ -96,7 +96,7 @@ def test_same_inputs_give_identical_tables(raw_dir, tmp_path, instance):
         warehouse = tmp_path / f"run{run}.duckdb"
         for key in keys:
             resources = build_resources(raw_dir=str(raw_dir), warehouse=str(warehouse))
-            assert dg.materialize(ASSETS, instance=instance, partition_key=key, resources=resources).success
+            assert dg.materialize(PARTITIONED_ASSETS, instance=instance, partition_key=key, resources=resources).success
         tables.append({name: query(warehouse, sql) for name, sql in TABLE_QUERIES.items()})
     assert tables[0] == tables[1]
     assert len(tables[0]["documents"]) == 4

@@ -53,7 +53,7 @@ def test_language_assets_fill_paragraphs_and_document_languages(raw_dir, warehou
     checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
     assert checks == {
         "byte_conservation": True, "dump_complete": True, "und_share": True, "paragraph_offsets": True,
-        "titles_present": True,
+        "titles_present": True, "mention_offsets": True,
     }
 
 
@@ -75,13 +75,13 @@ def test_unchanged_dump_skips_language_and_changed_settings_recompute(raw_dir, w
     assert meta["document_languages"]["skipped_unchanged"].value
     assert {name: query(warehouse_path, sql) for name, sql in LANGUAGE_TABLES.items()} == before
 
-    from pipelines.definitions import ASSETS, build_resources
+    from pipelines.definitions import PARTITIONED_ASSETS, build_resources
 
     resources = build_resources(raw_dir=str(raw_dir), warehouse=str(warehouse_path))
     resources["text"] = TextStageResource(min_probability=1.01)  # nothing is confident enough
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("dumps", ["seeds_banner.txt"])
-        dg.materialize(ASSETS, instance=instance, partition_key="seeds_banner.txt", resources=resources)
+        dg.materialize(PARTITIONED_ASSETS, instance=instance, partition_key="seeds_banner.txt", resources=resources)
     assert query(warehouse_path, "SELECT DISTINCT language FROM document_languages") == [("und",)]
 
 

@@ -238,7 +238,13 @@ def normalize_mentions(mentions: list[Mention]) -> list[Mention]:
             or (len(canonical.split()) == 1 and folded_canonical in person_tokens and not gazetteer.lookup(canonical))
         ):
             entity_type = "PER"  # the model's "Choe" LOC is the Choe Son Hui named elsewhere in the text
-        mention = Mention(mention.text, entity_type, mention.char_start, mention.char_end,
+        surface = mention.text
+        tokens = canonical.split()
+        if entity_type != "PER" and len(tokens) >= 2 and gazetteer.fold(tokens[-1]) in person_tokens:
+            # "Affaires étrangères Lavrov": the ministry, then the minister; keep the organisation
+            surface = surface[: surface.rfind(tokens[-1])].rstrip(" ,")
+            canonical = " ".join(tokens[:-1])
+        mention = Mention(surface, entity_type, mention.char_start, mention.char_start + len(surface),
                           mention.paragraph_ordinal, mention.method)
         if mention.type == "PER" and len(canonical.split()) == 1:
             folded = gazetteer.fold(canonical)

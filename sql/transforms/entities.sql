@@ -1,0 +1,33 @@
+-- Rebuild the corpus-wide entity tables from every dump's mentions (run in one transaction).
+DELETE FROM entity_aliases;
+DELETE FROM entities;
+
+INSERT INTO entities
+SELECT
+    entity_id,
+    -- the canonical spelling used most; ties: the longest, then alphabetical (deterministic)
+    arg_max(canonical, n * 100000 + length(canonical) * 10) AS name,
+    any_value(type) AS type,
+    max(country_code) AS country_code,
+    sum(n_docs)::INTEGER AS n_documents,
+    sum(n)::INTEGER AS n_mentions
+FROM (
+    SELECT entity_id, type, canonical, max(country_code) AS country_code,
+           count(*) AS n, count(DISTINCT doc_id) AS n_docs
+    FROM entity_mentions
+    GROUP BY entity_id, type, canonical
+)
+GROUP BY entity_id;
+
+-- n_documents above counts a document once per spelling; recount exactly.
+UPDATE entities SET n_documents = c.n
+FROM (SELECT entity_id, count(DISTINCT doc_id)::INTEGER AS n FROM entity_mentions GROUP BY entity_id) c
+WHERE entities.entity_id = c.entity_id;
+
+INSERT INTO entity_aliases
+SELECT DISTINCT entity_id, alias
+FROM (
+    SELECT entity_id, text AS alias FROM entity_mentions
+    UNION
+    SELECT entity_id, canonical AS alias FROM entity_mentions
+);
