@@ -16,7 +16,9 @@ from dataclasses import dataclass
 _QUOTE_PAIRS = re.compile(
     r"«\s*(?P<a>[^«»]{2,1500}?)\s*»|“(?P<b>[^“”]{2,1500}?)”|(?<![\w\"])\"(?P<c>[^\"\n]{2,1500}?)\"(?![\w\"])"
 )
-NAME = r"(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|[A-Z]\.)(?:\s+(?:de\s+|van\s+|von\s+|al-|bin\s+)?[A-ZÀ-ÖØ-Þ][\w'’\-]+){0,3}"
+NAME = r"(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|[A-Z]\.)(?:\s+(?:de\s+|van\s+|von\s+|al-|bin\s+)?[A-ZÀ-ÖØ-Þ][\w'’\-]+){0,5}"
+# A role description between a verb and a name: "souligne la glaciologue norvégienne Ingrid Solberg".
+_ROLE_WORDS = r"(?:(?:l['’]|[a-zà-öø-ÿ][\w'’\-]*,?)\s+){0,7}"
 _TITLES = (
     r"(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Pr\.?|President|Président|Prime Minister|Premier ministre|"
     r"Minister|ministre|Secretary|Senator|Sen\.|Gov\.|General|Général|Gen\.)\s+"
@@ -26,7 +28,10 @@ _VERBS_FR = (
     r"proclamé|averti|martelé|insisté|confié|lancé|poursuivi|conclu|rappelé|reconnu|dénoncé|prévenu|"
     r"promis|jugé|commenté|écrit|tweeté|répété|noté|observé|admis|soutenu|regretté|confirmé"
 )
-_VERBS_FR_PRESENT = r"déclare|ajoute|affirme|explique|indique|précise|souligne|estime|assure|dit|poursuit|conclut"
+_VERBS_FR_PRESENT = (
+    r"déclare|ajoute|affirme|explique|indique|précise|souligne|estime|assure|dit|poursuit|conclut|résume|"
+    r"martèle|avertit|insiste|confie|lance|note|observe|rappelle|reconnaît|tranche|commente|raconte|détaille"
+)
 _VERBS_EN = (
     r"said|says|added|adds|told|tells|stated|explained|warned|noted|insisted|argued|declared|announced|"
     r"wrote|tweeted|asked|replied|responded|continued|concluded|claimed|stressed|acknowledged|admitted|"
@@ -49,25 +54,40 @@ _FEMININE_ROLES = re.compile(r"(?:e|ice|esse|eine)$")
 # After the quote: ", a déclaré M. Lavrov" / ", a-t-elle ajouté" / ", said X" / ", X said"
 _AFTER_FR = re.compile(
     rf"^\s*[,.]?\s*(?:a|ont|avait)(?:-t)?-(?P<pron>il|elle|ils|elles)\s+(?P<verb>{_VERBS_FR})"
-    rf"|^\s*[,.]?\s*(?:a|ont|avait)\s+(?P<verb2>{_VERBS_FR})\s+(?P<who>(?:{_TITLES})?{NAME})"
-    rf"|^\s*[,.]?\s*(?P<verb3>{_VERBS_FR_PRESENT})\s+(?P<who3>(?:{_TITLES})?{NAME}|il|elle)"
-    rf"|^\s*[,.]?\s*selon\s+(?P<who4>(?:{_TITLES})?{NAME})"
+    rf"|^\s*[,.]?\s*(?:a|ont|avait)\s+(?P<verb2>{_VERBS_FR})\s+{_ROLE_WORDS}(?P<who>(?:{_TITLES})?{NAME})"
+    rf"|^\s*[,.]?\s*(?P<verb3>{_VERBS_FR_PRESENT})(?:-t)?(?:-(?P<pron3>il|elle)\b|\s+{_ROLE_WORDS}"
+    rf"(?P<who3>(?:{_TITLES})?{NAME}|il|elle))"
+    rf"|^\s*[,.]?\s*selon\s+{_ROLE_WORDS}(?P<who4>(?:{_TITLES})?{NAME})"
+    rf"|^\s*[,.]?\s*(?:a|ont|avait)\s+(?P<verb5>{_VERBS_FR})\s+(?P<role5>(?:l['’]|le\s+|la\s+)[a-zà-öø-ÿ\-]+)"
 )
 _AFTER_EN = re.compile(
     rf"^\s*[,.]?\s*(?P<verb>{_VERBS_EN})\s+(?P<who>(?:{_TITLES})?{NAME}|he|she|they)"
     rf"|^\s*[,.]?\s*(?P<who2>(?:{_TITLES})?{NAME}|[Hh]e|[Ss]he|[Tt]hey)\s+(?P<verb2>{_VERBS_EN})\b"
     rf"|^\s*[,.]?\s*according to\s+(?P<who3>(?:{_TITLES})?{NAME})"
+    rf"|^\s*[,.]?\s*(?P<who4>{NAME}),\s+(?:a|an|the)\s[^,]{{1,80}},\s+(?P<verb4>{_VERBS_EN})\b"
 )
 # Before the quote: "Lavrov a affirmé que « " / "selon X, « " / 'Blinken said: "' / 'according to X, "'
-_REST_OF_CLAUSE = r"(?:\s*(?:que|qu['’]|that)\b[^.!?«“\"]{0,160})?\s*[:,]?\s*$"
+_REST_OF_CLAUSE = r"(?:\s*(?:que|qu['’]|that)\b[^.!?«“\"]{0,160}|\s+[^.!?«“\"]{0,120})?\s*[:,]?\s*$"
+_APPOSITION = r"(?:\s*,[^,.;«»“”\"]{0,90},?)?"
 _BEFORE = re.compile(
-    rf"(?P<who>(?:{_TITLES})?{NAME})\s+(?:a|avait|ont)\s+(?:\w+\s+)?(?P<verb>{_VERBS_FR}){_REST_OF_CLAUSE}"
+    rf"(?P<who>(?:{_TITLES})?{NAME}),?\s+(?:a|avait|ont)\s+(?:\w+\s+)?(?P<verb>{_VERBS_FR}){_REST_OF_CLAUSE}"
     rf"|(?P<who2>(?:{_TITLES})?{NAME})\s+(?P<verb2>{_VERBS_EN})(?:\s+(?:reporters|journalists))?{_REST_OF_CLAUSE}"
-    rf"|(?i:selon|according to)\s+(?P<who3>(?:{_TITLES})?{NAME})\s*,?\s*$"
+    rf"|(?i:selon|pour|according to|for)\s+{_ROLE_WORDS}(?P<who3>(?:{_TITLES})?{NAME}){_APPOSITION}"
+    rf"[^.!?«»“”\"]{{0,80}}?\s*[:,]?\s*$"
     rf"|\b(?P<pron>[Ii]l|[Ee]lle|[Hh]e|[Ss]he)\s+(?:a\s+)?(?:\w+\s+)?(?P<verb4>{_VERBS_FR}|{_VERBS_EN}){_REST_OF_CLAUSE}",
+)
+_SENTENCE_SUBJECT = re.compile(
+    rf"^\W*(?P<who>(?:{_TITLES})?{NAME}|Il|Elle|He|She)\s+(?:a\s+|s['’]est\s+|has\s+|had\s+)?"
+    rf"(?:\w+\s+)?[a-zà-öø-ÿ]+(?:é|ée|és|ait|e|ed|s)\b[^.!?«»“”\"]*$"
 )
 _SUBJECT = re.compile(rf"(?:(?:{_TITLES})?(?P<name>{NAME}))\s+(?:a|avait|has|had|est|was|is)\s+\w+")
 _TITLE_PREFIX = re.compile(rf"^{_TITLES}")
+_TITLE_WORDS = {
+    "Leader", "Chief", "Cabinet", "Secretary", "Minister", "Foreign", "President", "Prime", "General", "Deputy",
+    "Spokesperson", "Spokesman", "Spokeswoman", "Senator", "Governor", "Mayor", "Director", "Defence", "Defense",
+    "State", "Vice", "Chairman", "Chair", "CEO", "Coach", "Captain", "Professor", "Prof", "Dr", "Sir", "Lady",
+    "Président", "Ministre", "Premier", "Général", "Directeur", "Directrice", "Maire", "Secrétaire",
+}
 _NOT_NAMES = {
     "Le", "La", "Les", "Un", "Une", "Des", "Ce", "Cette", "Il", "Elle", "The", "A", "An", "This", "That", "It",
     "Dans", "Lors", "Depuis", "Alors", "Selon", "Mais", "Et", "Pour", "In", "On", "At", "But", "And",
@@ -87,11 +107,14 @@ class Quote:
 def _clean_name(name: str | None) -> str | None:
     if not name:
         return None
-    name = name.strip(" ,.")
+    name = re.sub(r"^[\w-]+['’]s\s+", "", name.strip(" ,."))  # "Kenya's Kiprop" -> "Kiprop"
     stripped = _TITLE_PREFIX.sub("", name).strip()
-    if stripped.split()[0] in _NOT_NAMES:
+    tokens = stripped.split()
+    while len(tokens) > 1 and tokens[0] in _TITLE_WORDS:
+        tokens = tokens[1:]  # "Leader Kim Jong-un", "Chief Cabinet Secretary Hiroshi Tamura"
+    if not tokens or tokens[0] in _NOT_NAMES:
         return None
-    return stripped
+    return " ".join(tokens)
 
 
 def _sentence_end(text: str, start: int) -> int:
@@ -117,6 +140,10 @@ def extract_quotes(text: str) -> list[Quote]:
         last_speaker = _last_named_subject(text[position : match.start()]) or last_speaker
         speaker_text, verb = _attribution(text, match.start(), match.end())
         speaker = _clean_name(speaker_text)
+        if speaker_text and speaker_text[:1].islower() and speaker_text.lower() not in _PRONOUNS:
+            speaker = _resolve_role(speaker_text, outside[: match.start()])  # "le ministre" -> his name
+        elif speaker and " " not in speaker and _is_common_word(speaker, text):
+            speaker = None  # "Inflation is …": a sentence subject that is not a speaker
         if speaker and speaker_text:
             gender = _name_gender(speaker_text.split(speaker)[0]) or _gender_in(outside, speaker)
             if gender:
@@ -126,7 +153,11 @@ def extract_quotes(text: str) -> list[Quote]:
             if last_speaker and genders.get(last_speaker) == gender:
                 speaker = last_speaker
             else:
-                speaker = _last_name_of_gender(outside[: match.start()], gender) or last_speaker
+                speaker = (
+                    _last_name_of_gender(outside[: match.start()], gender)
+                    or _nearest_speaking_subject(outside[position : match.start()])
+                    or last_speaker
+                )
         if speaker:
             last_speaker = speaker
         quotes.append(Quote(stripped, start, start + len(stripped), speaker, speaker_text, verb))
@@ -138,8 +169,9 @@ def _with_full_name(quote: Quote, text: str) -> Quote:
     """``Lavrov`` -> ``Sergueï Lavrov`` when the text names him in full somewhere."""
     if not quote.speaker or " " in quote.speaker:
         return quote
-    pattern = re.compile(rf"\b((?:[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+){{1,2}}){re.escape(quote.speaker)}\b")
-    for match in pattern.finditer(text):
+    before = re.compile(rf"\b((?:[A-ZÀ-ÖØ-Þ][\w'’\-]+\s+){{1,2}}){re.escape(quote.speaker)}\b")
+    after = re.compile(rf"\b{re.escape(quote.speaker)}(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+){{1,2}}\b")
+    for match in [*before.finditer(text), *after.finditer(text)]:
         full = _clean_name(match.group(0))
         if full and len(full.split()) >= 2:
             return Quote(quote.text, quote.char_start, quote.char_end, full, quote.speaker_text, quote.verb)
@@ -152,10 +184,12 @@ def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | Non
         match = pattern.match(after)
         if match:
             groups = {k: v for k, v in match.groupdict().items() if v}
-            who = next((groups[g] for g in ("who", "who2", "who3", "who4", "pron") if g in groups), None)
-            verb = groups.get("verb") or groups.get("verb2") or groups.get("verb3")
+            who = next((groups[g] for g in ("who", "who2", "who3", "who4", "pron", "pron3") if g in groups), None)
+            verb = next((groups[g] for g in ("verb", "verb2", "verb3", "verb4", "verb5") if g in groups), None)
             if who:
                 return who, verb
+            if groups.get("role5"):
+                return groups["role5"], verb  # "a déclaré le ministre": resolved from the role later
     sentence_start = max(text.rfind(". ", 0, quote_start), text.rfind("\n", 0, quote_start)) + 1
     before = text[sentence_start:quote_start]
     match = _BEFORE.search(before)
@@ -164,6 +198,9 @@ def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | Non
         who = groups.get("who") or groups.get("who2") or groups.get("who3") or groups.get("pron")
         verb = groups.get("verb") or groups.get("verb2") or groups.get("verb4")
         return who, verb
+    subject = _SENTENCE_SUBJECT.match(before)
+    if subject:  # « grande victoire » inside a sentence whose subject speaks: "Elle s'est dite …"
+        return subject.group("who"), None
     return None, None
 
 
@@ -182,6 +219,37 @@ def _name_gender(context: str) -> str | None:
         return "m"
     role = cue.group("role").lower()
     return "f" if _FEMININE_ROLES.search(role) and role != "ministre" else None
+
+
+_SPEAKING_SUBJECT = re.compile(
+    rf"(?P<name>{NAME})(?:,[^,.;]{{1,80}},)?\s+(?:{_VERBS_EN}|has|had|was|is|a|avait|est)\b"
+)
+
+
+def _nearest_speaking_subject(text: str) -> str | None:
+    """The last name that is the subject of a clause ("Moore, who trains in Canberra, said …")."""
+    names = [_clean_name(m.group("name")) for m in _SPEAKING_SUBJECT.finditer(text)]
+    names = [n for n in names if n and not _is_common_word(n, text)]
+    return names[-1] if names else None
+
+
+def _is_common_word(name: str, text: str) -> bool:
+    """A one-word "name" that the text also writes in lower case is a common noun."""
+    return " " not in name and re.search(rf"\b{re.escape(name.lower())}\b", text) is not None
+
+
+def _resolve_role(role: str, text: str) -> str | None:
+    """"le ministre" -> the full name the text gave shortly after "ministre" earlier."""
+    noun = re.sub(r"^(?:l['’]|le\s+|la\s+)", "", role)
+    names = []
+    for cue in re.finditer(rf"\b(?i:{re.escape(noun)})\b", text):
+        window = re.match(r"[^.;«»“”\"]{0,70}", text[cue.end() :]).group(0)
+        for candidate in _NAME_RE.finditer(window):
+            name = _clean_name(candidate.group(0))
+            if name and len(name.split()) >= 2:
+                names.append(name)
+                break
+    return names[-1] if names else None
 
 
 def _gender_in(text: str, name: str) -> str | None:
