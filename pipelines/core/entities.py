@@ -159,7 +159,9 @@ def role_person_mentions(text: str, ordinal: int, offset: int) -> list[Mention]:
         clause = re.match(r"[^.;:!?\n\"«»“”(]{0,70}", text[role.end() :])
         window_end = role.end() + (clause.end() if clause else 0)
         name = _PERSON_NAME.search(text, role.end())
-        if name and name.start() < window_end and not gazetteer.lookup(name.group(0)) and not _is_junk(name.group(0), text, name.start()):
+        if name is None or name.start() >= window_end:
+            continue
+        if not gazetteer.lookup(name.group(0)) and not _is_junk(name.group(0), text, name.start()):
             mentions.append(Mention(name.group(0), "PER", offset + name.start(), offset + name.end(), ordinal, "rule"))
     return mentions
 

@@ -88,11 +88,16 @@ def corpus_entities(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     """Rebuilt from all partitions' mentions whenever a dump's entities change."""
     with warehouse.connection() as con:
         counts = rebuild_entities(con)
-        top = con.execute("SELECT name, type, n_documents FROM entities ORDER BY n_documents DESC, name LIMIT 10").fetchall()
+        top = con.execute(
+            "SELECT name, type, n_documents FROM entities ORDER BY n_documents DESC, name LIMIT 10"
+        ).fetchall()
     context.log.info(f"entities rebuilt: {counts}")
-    preview = "\n".join(["| entity | type | documents |", "|---|---|---|"] + [f"| {n} | {t} | {d} |" for n, t, d in top])
+    rows = [f"| {n} | {t} | {d} |" for n, t, d in top]
+    preview = "\n".join(["| entity | type | documents |", "|---|---|---|", *rows])
     yield dg.MaterializeResult(
         asset_key="entities",
         metadata={"rows": dg.MetadataValue.int(counts["entities"]), "top": dg.MetadataValue.md(preview)},
     )
-    yield dg.MaterializeResult(asset_key="entity_aliases", metadata={"rows": dg.MetadataValue.int(counts["entity_aliases"])})
+    yield dg.MaterializeResult(
+        asset_key="entity_aliases", metadata={"rows": dg.MetadataValue.int(counts["entity_aliases"])}
+    )
