@@ -35,7 +35,9 @@ def _matches(predicted: str, gold: str, entity_type: str) -> bool:
     return entity_type == "PER" and " " not in p and g.split()[-1] == p
 
 
-def _score(predicted: set[tuple[str, str]], gold: set[tuple[str, str]], typed: bool) -> tuple[int, int, int, list, list]:
+def _score(
+    predicted: set[tuple[str, str]], gold: set[tuple[str, str]], typed: bool
+) -> tuple[int, int, int, list, list]:
     matched_gold: set[tuple[str, str]] = set()
     false_positives = []
     for p_type, p_name in sorted(predicted):

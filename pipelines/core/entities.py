@@ -41,7 +41,7 @@ _ARTICLES = re.compile(r"^(?:(?:la|le|les|the|el|los|las|der|die|das|il|lo|gli)\
 _JUNK = {
     "photo", "photos", "il", "elle", "ils", "elles", "he", "she", "they", "it", "we", "nous", "vous", "on",
     "home", "share", "video", "vidéo", "the", "la", "le", "les", "un", "une", "des", "état", "etat", "state",
-    "this", "that", "but", "and", "in", "on", "at", "a", "an", "i", "you", "his", "her", "their", "our",
+    "this", "that", "but", "and", "in", "at", "a", "an", "i", "you", "his", "her", "their", "our",
 }
 # "la ministre nord-coréenne des Affaires étrangères Choe Song-hee": a name right after a role.
 _ROLE = re.compile(
