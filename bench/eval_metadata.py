@@ -136,9 +136,10 @@ def evaluate(gold_dir: Path) -> dict:
                 else:
                     errors["speaker"].append({"doc": doc, "quote": predicted["quote"][:60],
                                               "predicted": predicted["speaker"], "gold": truth})
-            scores["attributions"].tp += int(bool(truth) and same_person(predicted["speaker"], truth))
-            scores["attributions"].fp += int(bool(predicted["speaker"]) and not same_person(predicted["speaker"], truth))
-            scores["attributions"].fn += int(bool(truth) and not same_person(predicted["speaker"], truth))
+            right = same_person(predicted["speaker"], truth)
+            scores["attributions"].tp += int(bool(truth) and right)
+            scores["attributions"].fp += int(bool(predicted["speaker"]) and not right)
+            scores["attributions"].fn += int(bool(truth) and not right)
         scores["quotes"].tp += quote_tp
         missed = [g for i, g in enumerate(gold.get("quotes", [])) if i not in matched_gold]
         scores["quotes"].fn += len(missed)
