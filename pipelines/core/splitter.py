@@ -32,6 +32,8 @@ from pipelines.core.dialects import Dialect, compile_dialects
 from pipelines.core.encoding import Encoding, decode_counting, detect_encoding
 
 SNIFF_BYTES = 1 << 20
+# Bytes of blank lines a dialect may put after a document (two CRLFs in UTF-16).
+_TRAILER_ALLOWANCE = 8
 # Control characters that do not occur in text; NUL alone marks binary content.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
 _CONTROL_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -162,6 +164,7 @@ class DumpSplit:
         self.summary = DumpSummary()
 
     def __iter__(self) -> Iterator[Document | Reject]:
+        self.summary = DumpSummary()  # iterating again starts afresh
         with open(self.path, "rb") as raw_file:
             hashing = _HashingReader(raw_file)
             try:
@@ -269,7 +272,8 @@ class _Splitter:
                 cut, next_at_line_start = self._safe_cut(buf, eof)
                 consumed = yield from self._scan(buf, cut, at_line_start)
                 carry = buf[consumed:]
-                at_line_start = next_at_line_start if consumed == cut else True
+                if consumed:  # nothing consumed: the carry still starts where it did
+                    at_line_start = next_at_line_start if consumed == cut else True
                 if eof:
                     break
         except _TruncatedInput as exc:
@@ -282,24 +286,27 @@ class _Splitter:
         yield from self._finish(truncated=False)
 
     def _safe_cut(self, buf: AnyStr, eof: bool) -> tuple[int, bool]:
-        """How far ``buf`` can be scanned now: everything at EOF, else up to the
-        start of the last two complete lines (a marker spans at most three)."""
+        """How far ``buf`` can be scanned now, and whether the rest starts a line.
+
+        Everything at EOF; else up to the start of the last two complete lines, since a
+        marker spans at most three (a CRLF is one line end, never split). A buffer past
+        ``max_line_bytes`` with fewer line ends holds an enormous line, which no marker
+        can be part of: cut right after it, or inside it when it is the last one.
+        """
         if eof:
             return len(buf), True
-        nl, cr = (b"\n", b"\r") if isinstance(buf, bytes) else ("\n", "\r")
-        end = len(buf)
-        if buf.endswith(cr):
-            end -= 1  # a CR may be the first half of a CRLF
-        pos = end
-        for _ in range(3):
-            pos = max(buf.rfind(nl, 0, pos), buf.rfind(cr, 0, pos))
-            if pos < 0:
-                break
-        if pos >= 0:
-            return pos + 1, True
-        if len(buf) > self.config.max_line_bytes:
-            return end, False  # one enormous line: cannot hold a marker, move on
-        return 0, True
+        ends = _line_ends(buf, limit=3)
+        if len(ends) == 3:
+            return ends[-1][1], True
+        if len(buf) <= self.config.max_line_bytes:
+            return 0, True
+        starts = [0] + [end for _, end in reversed(ends)]
+        stops = [start for start, _ in reversed(ends)] + [len(buf)]
+        longest = max(range(len(starts)), key=lambda i: stops[i] - starts[i])
+        if longest < len(ends):
+            return starts[longest + 1], True
+        end = len(buf) - 1 if _is_terminator(buf, len(buf) - 1) else len(buf)  # keep a trailing CR
+        return end, False
 
     def _scan(self, buf: AnyStr, cut: int, at_line_start: bool):
         """Process markers starting before ``cut``; return how much was consumed."""
@@ -336,7 +343,7 @@ class _Splitter:
         else:
             record.size += size
             # Keep what a document may hold (plus its trailing blank lines), count the rest.
-            if record.kept + size <= self.config.max_document_bytes + 4:
+            if record.kept + size <= self.config.max_document_bytes + _TRAILER_ALLOWANCE:
                 record.parts.append(segment)
                 record.kept += size
         self.offset += size
@@ -380,17 +387,16 @@ class _Splitter:
                 content_end, end_offset,
             )
             return
-        if record.size > self.config.max_document_bytes:
-            yield self._reject(
-                record, RejectReason.TOO_LARGE,
-                f"{record.size} bytes exceeds max_document_bytes={self.config.max_document_bytes}",
-                content_end, end_offset,
-            )
+        if record.size > self.config.max_document_bytes + _TRAILER_ALLOWANCE:
+            yield self._too_large(record, record.size, content_end, end_offset)
             return
         content = record.parts[0][:0].join(record.parts) if record.parts else b""
         strip = self.dialect.trailing_terminators if record.closed_at is None else 1
         body = _strip_trailing_terminators(content, strip)
         byte_end = record.byte_start + self._raw_len(body)
+        if byte_end - record.byte_start > self.config.max_document_bytes:
+            yield self._too_large(record, byte_end - record.byte_start, content_end, end_offset)
+            return
         if record.closed_at is not None and record.trailer_visible:
             # Text after END FILE and before the next marker: not part of any document.
             yield from self._emit_document(record, body, byte_end, record.closed_end)
@@ -450,6 +456,12 @@ class _Splitter:
             return RejectReason.BINARY, f"{n_control} control characters in {len(text)}"
         return None, ""
 
+    def _too_large(self, record: _OpenRecord, size: int, byte_end: int, record_end: int) -> Reject:
+        limit = self.config.max_document_bytes
+        return self._reject(
+            record, RejectReason.TOO_LARGE, f"{size} bytes exceeds max_document_bytes={limit}", byte_end, record_end
+        )
+
     def _reject(self, record: _OpenRecord, reason: str, detail: str, byte_end: int, record_end: int) -> Reject:
         self.summary.n_rejects += 1
         return Reject(
@@ -494,6 +506,33 @@ class _Splitter:
 
 class _TruncatedInput(Exception):
     pass
+
+
+def _is_terminator(buf: AnyStr, index: int) -> bool:
+    char = buf[index]
+    return char in (10, 13) if isinstance(buf, bytes) else char in ("\n", "\r")
+
+
+def _line_ends(buf: AnyStr, limit: int) -> list[tuple[int, int]]:
+    """(start, end) of up to ``limit`` complete line terminators, from the end of ``buf``.
+
+    A trailing CR is not complete (its LF may come with the next read); CRLF is one.
+    """
+    nl, cr = (b"\n", b"\r") if isinstance(buf, bytes) else ("\n", "\r")
+    pos = len(buf) - 1 if buf.endswith(cr) else len(buf)
+    ends: list[tuple[int, int]] = []
+    while len(ends) < limit:
+        found = max(buf.rfind(nl, 0, pos), buf.rfind(cr, 0, pos))
+        if found < 0:
+            break
+        start, end = found, found + 1
+        if buf[found : found + 1] == nl and found > 0 and buf[found - 1 : found] == cr:
+            start = found - 1  # CRLF
+        elif buf[found : found + 1] == cr and buf[found + 1 : found + 2] == nl:
+            end = found + 2
+        ends.append((start, end))
+        pos = start
+    return ends
 
 
 def _count_terminators(segment: AnyStr) -> int:
