@@ -37,6 +37,7 @@ _TRAILER_ALLOWANCE = 8
 # Control characters that do not occur in text; NUL alone marks binary content.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
 _CONTROL_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_BYTES_RE = re.compile(b"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _BINARY_CONTROL_SHARE = 0.01
 
 
@@ -121,6 +122,7 @@ class _OpenRecord:
     line_start: int
     parts: list = field(default_factory=list)
     size: int = 0  # raw bytes of content seen so far
+    lines: int = 0  # line terminators in the content seen so far
     kept: int = 0  # raw bytes of content kept in ``parts``
     closed_at: int | None = None  # byte offset of an END FILE line, if any
     closed_end: int | None = None  # byte offset just after that line
@@ -195,7 +197,7 @@ class _Splitter:
         self.line = 1  # line number of buf[0]
         self.ordinal = 0
         self.names: dict[str, int] = {}
-        self.hashes: dict[str, tuple[int, str]] = {}
+        self.hashes: dict[bytes, tuple[int, str]] = {}  # text digest prefix -> its first document
         self.dialect: Dialect | None = None
         self.candidates: list[Dialect] = []
         self.record = _OpenRecord(name=None, marker_start=0, byte_start=0, line_start=1)
@@ -338,16 +340,18 @@ class _Splitter:
             return
         size = self._raw_len(segment)
         record = self.record
+        lines_before = record.lines
         if record.closed_at is not None:
             record.trailer_visible = record.trailer_visible or bool(segment.strip())
         else:
             record.size += size
+            record.lines += _count_terminators(segment)
             # Keep what a document may hold (plus its trailing blank lines), count the rest.
             if record.kept + size <= self.config.max_document_bytes + _TRAILER_ALLOWANCE:
                 record.parts.append(segment)
                 record.kept += size
         self.offset += size
-        self.line += _count_terminators(segment)
+        self.line += record.lines - lines_before if record.closed_at is None else _count_terminators(segment)
 
     def _on_marker(self, buf: AnyStr, match: re.Match, dialect: Dialect, end: int):
         marker = buf[match.start() : end]
@@ -393,6 +397,7 @@ class _Splitter:
         content = record.parts[0][:0].join(record.parts) if record.parts else b""
         strip = self.dialect.trailing_terminators if record.closed_at is None else 1
         body = _strip_trailing_terminators(content, strip)
+        record.lines -= _count_terminators(content[len(body) :])  # the framing's line ends are not the text's
         byte_end = record.byte_start + self._raw_len(body)
         if byte_end - record.byte_start > self.config.max_document_bytes:
             yield self._too_large(record, byte_end - record.byte_start, content_end, end_offset)
@@ -417,25 +422,32 @@ class _Splitter:
             yield self._reject(record, reason, detail, byte_end, record_end)
             return
         text = _normalize_newlines(text)
-        digest = hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
-        first = self.hashes.get(digest)
+        digest = self._text_sha256(body, text, errors)
+        key = digest[:16]  # 128 bits tell duplicates apart; half the memory of the whole digest
+        first = self.hashes.get(key)
         if first is not None:
             yield self._reject(
                 record, RejectReason.DUPLICATE_CONTENT,
                 f"same text as document #{first[0]} {first[1]!r}", byte_end, record_end,
             )
             return
-        self.hashes[digest] = (self.ordinal, record.name)
+        self.hashes[key] = (self.ordinal, record.name)  # the name object is shared with self.names
         self.names[record.name] = self.ordinal
-        line_end = record.line_start + max(_count_terminators(body), 0)
+        line_end = record.line_start + max(record.lines, 0)
         self.summary.n_documents += 1
         self.summary.decode_errors += errors
         yield Document(
             ordinal=self.ordinal, name=record.name, marker_start=record.marker_start,
             byte_start=record.byte_start, byte_end=byte_end, record_end=record_end,
             line_start=record.line_start, line_end=line_end, text=text,
-            decode_errors=errors, content_sha256=digest,
+            decode_errors=errors, content_sha256=digest.hex(),
         )
+
+    def _text_sha256(self, body: AnyStr, text: str, errors: int) -> bytes:
+        """SHA-256 of the text in UTF-8; hashing the raw bytes is the same when they are that."""
+        if isinstance(body, bytes) and not errors and self.encoding.codec == "utf-8" and b"\r" not in body:
+            return hashlib.sha256(body).digest()
+        return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).digest()
 
     def _decode(self, body: AnyStr) -> tuple[str, int]:
         if isinstance(body, str):
@@ -537,12 +549,16 @@ def _line_ends(buf: AnyStr, limit: int) -> list[tuple[int, int]]:
 
 def _count_terminators(segment: AnyStr) -> int:
     if isinstance(segment, bytes):
-        return segment.count(b"\n") + segment.count(b"\r") - segment.count(b"\r\n")
-    return segment.count("\n") + segment.count("\r") - segment.count("\r\n")
+        lines = segment.count(b"\n")
+        return lines + segment.count(b"\r") - segment.count(b"\r\n") if b"\r" in segment else lines
+    lines = segment.count("\n")
+    return lines + segment.count("\r") - segment.count("\r\n") if "\r" in segment else lines
 
 
 def _count_control(segment: AnyStr) -> int:
     if isinstance(segment, bytes):
+        if _CONTROL_BYTES_RE.search(segment) is None:  # the common case, without copying the text
+            return 0
         return len(segment) - len(segment.translate(None, _CONTROL_BYTES))
     return len(_CONTROL_CHARS_RE.findall(segment))
 
