@@ -466,7 +466,8 @@ class _Splitter:
         sample = body[:_CONTROL_SAMPLE]
         n_control = _count_control(sample)
         if (b"\x00" in body) if isinstance(body, bytes) else ("\x00" in body):
-            return RejectReason.BINARY, f"contains NUL bytes ({n_control} control characters in the first {len(sample)})"
+            detail = f"contains NUL bytes ({n_control} control characters in the first {len(sample)})"
+            return RejectReason.BINARY, detail
         if n_control > _BINARY_CONTROL_SHARE * len(sample):
             return RejectReason.BINARY, f"{n_control} control characters in the first {len(sample)}"
         return None, ""
