@@ -197,7 +197,7 @@ class _Splitter:
         self.line = 1  # line number of buf[0]
         self.ordinal = 0
         self.names: dict[str, int] = {}
-        self.hashes: dict[bytes, tuple[int, str]] = {}  # text digest prefix -> its first document
+        self.hashes: dict[bytes, str] = {}  # text digest prefix -> name of its first document
         self.dialect: Dialect | None = None
         self.candidates: list[Dialect] = []
         self.record = _OpenRecord(name=None, marker_start=0, byte_start=0, line_start=1)
@@ -428,10 +428,12 @@ class _Splitter:
         if first is not None:
             yield self._reject(
                 record, RejectReason.DUPLICATE_CONTENT,
-                f"same text as document #{first[0]} {first[1]!r}", byte_end, record_end,
+                f"same text as document #{self.names[first]} {first!r}", byte_end, record_end,
             )
             return
-        self.hashes[key] = (self.ordinal, record.name)  # the name object is shared with self.names
+        # Plain str/bytes/int containers: the garbage collector does not track them, so
+        # its full collections do not slow down as a dump's documents accumulate.
+        self.hashes[key] = record.name
         self.names[record.name] = self.ordinal
         line_end = record.line_start + max(record.lines, 0)
         self.summary.n_documents += 1
