@@ -1,0 +1,107 @@
+"""Named entities: the people of the seed, nothing from the footer, normalization and fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.core.entities import EntityConfig, canonical_form, extract_mentions, model_text
+from pipelines.core.entity_stage import entity_id
+from pipelines.core.gazetteer import fold, lookup
+from pipelines.core.structure import CLEAN_KINDS
+from pipelines.core.text_stage import TextConfig, analyze_documents
+from tests.conftest import copy_fixture, query
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+
+def mentions_of(text: str, language: str = "fr"):
+    rows = analyze_documents([("d", "x", text)], TextConfig())
+    clean = [(p["ordinal"], p["char_start"], p["text"]) for p in rows["paragraphs"] if p["kind"] in CLEAN_KINDS]
+    _, mentions = next(extract_mentions([("d", language, clean)], EntityConfig()))
+    return mentions
+
+
+@pytest.fixture(scope="module")
+def seed_000_mentions():
+    return mentions_of((SEEDS / "000_87bfc9b8775dda3f.txt").read_text(encoding="utf-8"))
+
+
+def test_people_of_the_first_seed(seed_000_mentions):
+    people = {m.canonical for m in seed_000_mentions if m.type == "PER"}
+    assert {"Choe Song-hee", "Sergueï Lavrov", "Vladimir Poutine", "Volodymyr Zelensky", "Kim Jong-un"} <= people
+    assert all(m.method.startswith(("spacy:", "rule")) for m in seed_000_mentions)
+
+
+def test_nothing_from_the_footer_and_offsets_point_into_the_text(seed_000_mentions):
+    text = (SEEDS / "000_87bfc9b8775dda3f.txt").read_text(encoding="utf-8")
+    footer_start = text.index("You may also like")
+    assert all(m.char_end <= footer_start for m in seed_000_mentions)
+    assert all(text[m.char_start : m.char_end] == m.text for m in seed_000_mentions)
+    names = {m.canonical for m in seed_000_mentions}
+    assert not names & {"Leave", "Learn", "Akismet", "Photo", "Home"}
+
+
+def test_short_forms_titles_and_articles_normalize(seed_000_mentions):
+    lavrov = {m.text for m in seed_000_mentions if m.canonical == "Sergueï Lavrov"}
+    assert {"Sergueï Lavrov", "Lavrov", "M. Lavrov"} <= lavrov
+    assert {m.canonical for m in seed_000_mentions if m.text == "Poutine"} == {"Vladimir Poutine"}
+    assert canonical_form("la Chine", "LOC") == "Chine"
+    assert canonical_form("M. Lavrov", "PER") == "Lavrov"
+    places = {m.canonical: m.country_code for m in seed_000_mentions if m.type == "LOC"}
+    assert places["Moscou"] == "RU" and places["Pyongyang"] == "KP" and places["Corée du Nord"] == "KP"
+
+
+def test_typography_is_normalized_one_for_one():
+    text = "jusqu’à « Kim » — l’été\u00a0ok"
+    prepared = model_text(text)
+    assert len(prepared) == len(text)
+    assert "’" not in prepared and "«" not in prepared and "\u00a0" not in prepared
+
+
+def test_language_without_a_pipeline_uses_the_fallback_not_the_french_model():
+    text = (
+        "Seoul's mayor Park Ji-won met officials from the European Central Bank in Frankfurt on Monday.\n\n"
+        "The talks with NATO covered Japan and South Korea, said Professor Lee Min-ho."
+    )
+    mentions = mentions_of(text, language="en")
+    assert mentions and not any(m.method.startswith("spacy") for m in mentions)
+    found = {(m.type, m.canonical) for m in mentions}
+    assert ("LOC", "Frankfurt") in found and ("LOC", "South Korea") in found
+    assert ("ORG", "European Central Bank") in found and ("ORG", "NATO") in found
+    assert ("PER", "Lee Min-ho") in found
+
+
+def test_entity_ids_are_case_accent_and_hyphen_insensitive():
+    assert entity_id("PER", "Kim Jong-un") == entity_id("PER", "kim jong un")
+    assert entity_id("LOC", "Séoul") == entity_id("LOC", "seoul")
+    assert entity_id("LOC", "Paris") != entity_id("PER", "Paris")
+    assert fold("Corée du Nord") == "coree du nord"
+    assert lookup("Moscou")[1] == "RU"
+
+
+def test_entity_tables_and_views_after_a_run(raw_dir, warehouse_path, run_dump, instance):
+    import dagster as dg
+
+    from pipelines.definitions import ASSETS, CORPUS_ASSETS, build_resources
+
+    copy_fixture("seeds_gitingest.txt", raw_dir)
+    assert run_dump("seeds_gitingest.txt").success
+    resources = build_resources(raw_dir=str(raw_dir), warehouse=str(warehouse_path))
+    assert dg.materialize(ASSETS, selection=CORPUS_ASSETS, instance=instance, resources=resources).success
+    lavrov = query(warehouse_path, "SELECT name, type, n_documents FROM entities WHERE name = 'Sergueï Lavrov'")
+    assert lavrov == [("Sergueï Lavrov", "PER", 2)]
+    aliases = {a for (a,) in query(
+        warehouse_path,
+        "SELECT alias FROM entity_aliases JOIN entities USING (entity_id) WHERE name = 'Sergueï Lavrov'",
+    )}
+    assert {"Lavrov", "M. Lavrov", "Sergueï Lavrov"} <= aliases
+    pair = query(
+        warehouse_path,
+        "SELECT n_documents FROM entity_cooccurrence WHERE 'Pyongyang' IN (name_a, name_b) "
+        "AND 'Sergueï Lavrov' IN (name_a, name_b)",
+    )
+    assert pair == [(1,)]
+    top = query(warehouse_path, "SELECT name FROM top_entities_by_language WHERE language = 'fr' AND rank_in_language = 1")
+    assert top
