@@ -103,5 +103,7 @@ def test_entity_tables_and_views_after_a_run(raw_dir, warehouse_path, run_dump, 
         "AND 'Sergueï Lavrov' IN (name_a, name_b)",
     )
     assert pair == [(1,)]
-    top = query(warehouse_path, "SELECT name FROM top_entities_by_language WHERE language = 'fr' AND rank_in_language = 1")
+    top = query(
+        warehouse_path, "SELECT name FROM top_entities_by_language WHERE language = 'fr' AND rank_in_language = 1"
+    )
     assert top
