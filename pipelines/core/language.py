@@ -23,7 +23,10 @@ from pipelines.core.paragraphs import Paragraph
 from pipelines.core.structure import CLEAN_KINDS
 
 UNDETERMINED = "und"
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+# Letters, plus the combining vowel signs of Indic and Thai scripts (not \w, yet letters there).
+_LETTER = re.compile(r"[^\W\d_]|[\u0300-\u036f\u0900-\u0dff\u0e00-\u0e7f]", re.UNICODE)
+# Han, kana and Hangul: one character is a syllable or a word, worth two letters.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]")
 
 # langdetect's codes that are not ISO 639-1.
 _ISO_639_1 = {"zh-cn": "zh", "zh-tw": "zh"}
@@ -47,7 +50,7 @@ class LanguageConfig:
     """Thresholds of the language stage (see docs in ``sql/README.md``)."""
 
     min_letters: int = 20  # fewer letters than this: und, no detection
-    min_probability: float = 0.90  # best candidate below this: und
+    min_probability: float = 0.80  # best candidate below this: und (6 of langdetect's 7 trials agree)
     confusable_letters: int = 120  # below this many letters, a confusable runner-up ...
     confusable_margin: float = 0.98  # ... requires this probability for the best candidate
     document_sample_chars: int = 1000
@@ -79,7 +82,8 @@ class DocumentLanguage:
 
 
 def count_letters(text: str) -> int:
-    return len(_LETTER.findall(text))
+    """Letters, counting a CJK character as two (it carries a syllable or a whole word)."""
+    return len(_LETTER.findall(text)) + len(_CJK.findall(text))
 
 
 def bounded_sample(text: str, limit: int) -> str:
@@ -136,16 +140,20 @@ def _apply_script_evidence(sample: str, candidates: list[langid.Candidate]) -> l
 
 
 def _dominant_east_asian_script(sample: str) -> str | None:
-    hangul = kana = 0
+    hangul = kana = han = 0
     for char in sample:
         if "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff":
             hangul += 1
         elif "\u3040" <= char <= "\u30ff":
             kana += 1
+        elif "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf":
+            han += 1
     if hangul >= 5 and hangul >= kana:
         return "ko"
     if kana >= 5:
         return "ja"
+    if han >= 5 and not hangul and not kana:
+        return "zh"  # Han alone: Chinese (Korean and Japanese text mix in their own scripts)
     return None
 
 
@@ -163,7 +171,8 @@ def is_prose(paragraph: Paragraph, config: LanguageConfig, kind: str | None = No
     if kind is not None and kind not in CLEAN_KINDS:
         return False
     words = paragraph.text.split()
-    if len(words) < config.prose_min_words:
+    # Scripts written without spaces: two CJK characters count as a word.
+    if max(len(words), len(_CJK.findall(paragraph.text)) // 2) < config.prose_min_words:
         return False
     tagged = sum(1 for w in words if w.startswith(("#", "@", "http")))
     return tagged * 2 < len(words)

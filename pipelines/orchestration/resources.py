@@ -56,7 +56,7 @@ class TextStageResource(dg.ConfigurableResource):
     """Settings of the text stage: language thresholds, boilerplate repetition, parallelism."""
 
     min_letters: int = 20
-    min_probability: float = 0.90
+    min_probability: float = 0.80
     multilingual_min_share: float = 0.20
     max_und_share: float = 0.25  # asset check: warn above this share of 'und' documents
     min_repeat_documents: int = 3
