@@ -10,13 +10,12 @@ a. document-level language alone: ``detect_document`` given precomputed paragrap
    detections, single core;
 b. the whole analysis, ``analyze_documents`` (paragraph split, paragraph languages,
    document language, row building), single core;
-c. ``load_languages`` end to end on a temporary DuckDB warehouse (the dump is written
+c. ``load_text_stage`` end to end on a temporary DuckDB warehouse (the dump is written
    with ``format_dump(..., "gitingest")`` and ingested with ``load_dump``), with
    workers=1 and workers=2 (the latter includes the worker processes' start-up);
 
-(b) and (c) use ``pipelines.core.language_load`` when the checkout has it, else
-``pipelines.core.text_stage`` (structure + language + metadata in one pass), and say
-which. Single-core rates are per CPU-second of this process, so that other load on the
+(b) and (c) run ``pipelines.core.text_stage``, which does structure, language and
+metadata in one pass, so they cost more than language alone. Single-core rates are per CPU-second of this process, so that other load on the
 machine distorts them less; the load_* rates are per wall-clock second. Load averages
 are recorded with every measurement;
 
@@ -117,12 +116,7 @@ MULTILINGUAL_SHARE = 0.05  # documents quoting a paragraph in another language
 
 @dataclass(frozen=True)
 class StageUnderTest:
-    """The dump-level stage that runs language identification, whichever this checkout has.
-
-    ``pipelines.core.language_load`` (``analyze_documents``, ``load_languages``) is the
-    language stage proper; ``pipelines.core.text_stage`` (``analyze_documents``,
-    ``load_text_stage``) runs structure, language and metadata in one pass.
-    """
+    """The dump-level stage that runs language identification (the text stage)."""
 
     module: str
     analyze: Callable[[list[tuple[str, str, str]]], object]
@@ -130,24 +124,14 @@ class StageUnderTest:
 
 
 def stage_under_test(config: LanguageConfig, documents: list[tuple[str, str, str]]) -> StageUnderTest:
-    try:
-        stage = importlib.import_module("pipelines.core.language_load")
-    except ImportError:
-        stage = importlib.import_module("pipelines.core.text_stage")
-        text_config = stage.TextConfig(language=config)
-        repeated = repeated_keys([text for _, _, text in documents], text_config)
-        return StageUnderTest(
-            "pipelines.core.text_stage",
-            lambda batch: stage.analyze_documents(batch, text_config, repeated),
-            lambda con, dump_id, workers: stage.load_text_stage(
-                con, dump_id, text_config, workers=workers, parallel_min_documents=0, force=True
-            ),
-        )
+    stage = importlib.import_module("pipelines.core.text_stage")
+    text_config = stage.TextConfig(language=config)
+    repeated = repeated_keys([text for _, _, text in documents], text_config)
     return StageUnderTest(
-        "pipelines.core.language_load",
-        lambda batch: stage.analyze_documents(batch, config),
-        lambda con, dump_id, workers: stage.load_languages(
-            con, dump_id, config, workers=workers, parallel_min_documents=0, force=True
+        "pipelines.core.text_stage",
+        lambda batch: stage.analyze_documents(batch, text_config, repeated),
+        lambda con, dump_id, workers: stage.load_text_stage(
+            con, dump_id, text_config, workers=workers, parallel_min_documents=0, force=True
         ),
     )
 
@@ -308,7 +292,7 @@ def measure_load(
 ) -> dict[str, object]:
     """Ingest the dump into a temporary warehouse, then time the stage with 1 and 2 workers."""
     results: dict[str, object] = {}
-    loader = "load_languages" if stage.module.endswith("language_load") else "load_text_stage"
+    loader = "load_text_stage"
     generated = {name: iso for name, iso, _ in documents}
     with tempfile.TemporaryDirectory(prefix="bench-language-") as tmp:
         raw_dir = Path(tmp) / "raw"
