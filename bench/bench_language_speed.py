@@ -15,9 +15,10 @@ c. ``load_text_stage`` end to end on a temporary DuckDB warehouse (the dump is w
    workers=1 and workers=2 (the latter includes the worker processes' start-up);
 
 (b) and (c) run ``pipelines.core.text_stage``, which does structure, language and
-metadata in one pass, so they cost more than language alone. Single-core rates are
-per CPU-second of this process, so that other load on the machine distorts them less; the load_* rates are per wall-clock second. Load averages
-are recorded with every measurement;
+metadata in one pass, so they cost more than language alone. Single-core rates are per
+CPU-second of this process, so that other load on the machine distorts them less; the
+load_* rates are per wall-clock second. Load averages are recorded with every
+measurement;
 
 and compares our langdetect wrapper with stock ``langdetect.detect_langs``
 (``DetectorFactory.seed = 0``) on the same document samples and paragraph samples,
