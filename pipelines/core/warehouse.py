@@ -112,6 +112,17 @@ def per_dump_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for (name,) in rows]
 
 
+def offset_mismatches(con: duckdb.DuckDBPyConnection, table: str, dump_id: str) -> int:
+    """Rows of ``table`` (one of ours, with doc_id/char_start/char_end/text) whose offsets
+    do not name exactly their text in ``documents.text``."""
+    quoted = '"' + table.replace('"', '""') + '"'
+    return con.execute(
+        f"SELECT count(*) FROM {quoted} t JOIN documents d USING (doc_id) WHERE t.dump_id = ? "  # noqa: S608
+        "AND substr(d.text, t.char_start + 1, t.char_end - t.char_start) <> t.text",
+        [dump_id],
+    ).fetchone()[0]
+
+
 def delete_dump_rows(con: duckdb.DuckDBPyConnection, tables: list[str], dump_id: str) -> None:
     """Delete one dump's rows from tables keyed by ``dump_id`` (names from our schema, quoted)."""
     for table in tables:

@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.core.entity_stage import load_entity_stage, rebuild_entities
 from pipelines.core.ingest import stable_id
+from pipelines.core.warehouse import offset_mismatches
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import EntityResource, WarehouseResource
 
@@ -41,11 +42,7 @@ def entity_mentions(
             con, dump_id, entities.config(), workers=entities.worker_count(),
             parallel_min_documents=entities.parallel_min_documents, progress=progress,
         )
-        bad = con.execute(
-            "SELECT count(*) FROM entity_mentions m JOIN documents d USING (doc_id) WHERE m.dump_id = ? "
-            "AND substr(d.text, m.char_start + 1, m.char_end - m.char_start) <> m.text",
-            [dump_id],
-        ).fetchone()[0]
+        bad = offset_mismatches(con, "entity_mentions", dump_id)
         top = con.execute(
             "SELECT type, canonical, count(*) AS n FROM entity_mentions WHERE dump_id = ? "
             "GROUP BY ALL ORDER BY n DESC, canonical LIMIT 10",

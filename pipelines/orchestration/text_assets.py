@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipelines.core.ingest import stable_id
 from pipelines.core.text_stage import TextStageResult, load_text_stage
+from pipelines.core.warehouse import offset_mismatches
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import TextStageResource, WarehouseResource
 
@@ -65,11 +66,7 @@ def text_stage(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
             con, dump_id, text.config(), workers=text.worker_count(),
             parallel_min_documents=text.parallel_min_documents, progress=progress,
         )
-        bad_offsets = con.execute(
-            "SELECT count(*) FROM paragraphs p JOIN documents d USING (doc_id) WHERE p.dump_id = ? "
-            "AND substr(d.text, p.char_start + 1, p.char_end - p.char_start) <> p.text",
-            [dump_id],
-        ).fetchone()[0]
+        bad_offsets = offset_mismatches(con, "paragraphs", dump_id)
         counts = dict(
             con.execute(
                 " UNION ALL ".join(
