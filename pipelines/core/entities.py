@@ -168,7 +168,7 @@ def role_person_mentions(text: str, ordinal: int, offset: int) -> list[Mention]:
     for role in _ROLE.finditer(text):
         clause = re.match(r"[^.;:!?\n\"«»“”(]{0,70}", text[role.end() :])
         window_end = role.end() + (clause.end() if clause else 0)
-        name = _PERSON_NAME.search(text, role.end())
+        name = _PERSON_NAME.search(text, role.end(), window_end + 80)
         if name is None or name.start() >= window_end:
             continue
         if not gazetteer.lookup(name.group(0)) and not _is_junk(name.group(0), text, name.start()):
@@ -276,9 +276,8 @@ def fallback_mentions(text: str, ordinal: int, offset: int) -> list[Mention]:
     return mentions
 
 
-def _written_lowercase_too(word: str, context: str) -> bool:
-    """A one-word ORG/PER/MISC that the document also writes in lower case is a common noun."""
-    return re.search(rf"\b{re.escape(word.lower())}\b", context) is not None
+def _lowercase_words(context: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"\w+", context) if w.islower())
 
 
 def canonical_form(surface: str, entity_type: str) -> str:
@@ -296,12 +295,13 @@ def normalize_mentions(mentions: list[Mention], context: str = "") -> list[Menti
     ``context`` is the document's clean text, to tell names from capitalized common nouns.
     """
     staged = [(m, canonical_form(m.text, m.type)) for m in mentions]
+    lowercase = _lowercase_words(context)  # a one-word name also written in lower case is a common noun
     full_names = sorted({c for m, c in staged if m.type == "PER" and len(c.split()) >= 2}, key=len, reverse=True)
     person_tokens = {token for name in full_names for token in gazetteer.fold(name).split()}
     person_keys = {gazetteer.fold(name) for name in full_names}
     result = []
     for mention, canonical in staged:
-        if " " not in canonical and mention.type != "LOC" and _written_lowercase_too(canonical, context):
+        if " " not in canonical and mention.type != "LOC" and canonical.lower() in lowercase:
             continue
         entity_type = mention.type
         folded_canonical = gazetteer.fold(canonical)
