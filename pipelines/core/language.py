@@ -8,7 +8,7 @@ representative samples, so its cost per document is bounded too.
 Document language: one detection on a sample drawn from the document's prose
 paragraphs in proportion to their length (short lines such as menus, bylines
 and footers are not prose). ``is_multilingual`` is set when another language
-holds a substantial share of the prose letters, judged paragraph by paragraph.
+holds a substantial share of the prose characters, judged paragraph by paragraph.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class LanguageConfig:
     document_sample_chars: int = 1000
     paragraph_sample_chars: int = 400
     prose_min_words: int = 6
-    multilingual_min_share: float = 0.20  # share of prose letters in one other language
+    multilingual_min_share: float = 0.20  # share of prose characters in one other language
     seed: int = langid.DEFAULT_SEED
     top_candidates: int = 3
 
@@ -77,7 +77,7 @@ class DocumentLanguage:
 
     detection: Detection
     is_multilingual: bool
-    language_shares: dict[str, float] = field(default_factory=dict)  # of prose letters, detected paragraphs
+    language_shares: dict[str, float] = field(default_factory=dict)  # of prose characters, detected paragraphs
     prose_chars: int = 0
 
 
@@ -172,7 +172,7 @@ def is_prose(paragraph: Paragraph, config: LanguageConfig, kind: str | None = No
         return False
     words = paragraph.text.split()
     # Scripts written without spaces: two CJK characters count as a word.
-    if max(len(words), len(_CJK.findall(paragraph.text)) // 2) < config.prose_min_words:
+    if len(words) < config.prose_min_words and len(_CJK.findall(paragraph.text)) // 2 < config.prose_min_words:
         return False
     tagged = sum(1 for w in words if w.startswith(("#", "@", "http")))
     return tagged * 2 < len(words)
@@ -205,8 +205,8 @@ def detect_document(
     A monolingual document gets one detection on a length-proportional sample of its
     prose. langdetect's probability means little on mixed text (its trials each settle
     on one language), so a document where a second language holds at least
-    ``multilingual_min_share`` of the prose letters is judged on its paragraphs: the
-    language with the most letters, with its share of the letters as probability.
+    ``multilingual_min_share`` of the prose characters is judged on its paragraphs: the
+    language with the most characters, with its share of the characters as probability.
     """
     kinds = kinds or [None] * len(paragraphs)
     prose = [
@@ -221,8 +221,7 @@ def detect_document(
     ranked = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
     if len(ranked) >= 2 and ranked[1][1] >= config.multilingual_min_share:
         candidates = tuple(langid.Candidate(code, share) for code, share in ranked[: config.top_candidates])
-        letters = sum(count_letters(p.text) for p, _ in prose)
-        detection = Detection(ranked[0][0], ranked[0][1], candidates, letters)
+        detection = Detection(ranked[0][0], ranked[0][1], candidates, prose_chars)
         return DocumentLanguage(detection, True, shares, prose_chars)
     sample = document_sample([p for p, _ in prose], config.document_sample_chars)
     detection = detect_text(sample, config, sample_chars=config.document_sample_chars)
@@ -232,14 +231,14 @@ def detect_document(
 
 
 def _language_shares(prose: list[tuple[Paragraph, Detection]]) -> dict[str, float]:
-    """Share of all prose letters held by each confidently detected language."""
+    """Share of all prose characters held by each confidently detected language."""
     total = 0
-    letters: dict[str, int] = {}
+    chars: dict[str, int] = {}
     for paragraph, detection in prose:
-        count = count_letters(paragraph.text)
+        count = len(paragraph.text)
         total += count
         if detection.language != UNDETERMINED:
-            letters[detection.language] = letters.get(detection.language, 0) + count
+            chars[detection.language] = chars.get(detection.language, 0) + count
     if not total:
         return {}
-    return {code: round(count / total, 4) for code, count in sorted(letters.items())}
+    return {code: round(count / total, 4) for code, count in sorted(chars.items())}

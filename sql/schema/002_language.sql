@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS document_languages (
     language_prob    DOUBLE  NOT NULL,
     candidates       STRUCT(language VARCHAR, probability DOUBLE)[] NOT NULL,  -- best first
     is_multilingual  BOOLEAN NOT NULL,
-    language_shares  MAP(VARCHAR, DOUBLE) NOT NULL,  -- share of prose letters per detected language
+    language_shares  MAP(VARCHAR, DOUBLE) NOT NULL,  -- share of prose characters per detected language
     prose_chars      INTEGER NOT NULL,
     n_paragraphs     INTEGER NOT NULL
 );
