@@ -91,3 +91,14 @@ def test_repeated_short_paragraphs_are_boilerplate():
     _, with_counts = structure_of(text, frozenset({normalized_key(footer)}))
     assert with_counts.kinds[-1] == "boilerplate"
     assert normalized_key("Suivez toute l’actualité  sur notre application!") == normalized_key(footer)
+
+
+def test_simhash_tells_near_duplicates_from_different_articles():
+    from pipelines.core.fingerprint import simhash
+
+    first = (SEEDS / "000_87bfc9b8775dda3f.txt").read_text(encoding="utf-8")
+    second = (SEEDS / "002_c9233f50081a8f08.txt").read_text(encoding="utf-8")
+    edited = first.replace("Moscou", "Moscow", 1)
+    assert (simhash(first) ^ simhash(edited)).bit_count() <= 3
+    assert (simhash(first) ^ simhash(second)).bit_count() >= 16
+    assert simhash(first) == simhash(first) and simhash("") == 0

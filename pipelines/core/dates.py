@@ -19,7 +19,6 @@ MONTHS = {
     "jan.": 1, "feb.": 2, "aug.": 8, "sept.": 9, "sep.": 9, "oct.": 10, "nov.": 11, "dec.": 12,
 }
 _MONTH = "(?P<month>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + ")"
-_MONTH_EN = _MONTH.replace("?P<month>", "?P<month2>")
 _YEAR = r"(?P<year>1[5-9]\d{2}|20\d{2})"
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("date", re.compile(rf"\b(?P<day>[12]?\d|3[01]|1er)\s+{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)),

@@ -21,7 +21,3 @@ def simhash(text: str, bits: int = 64) -> int:
         for bit in range(bits):
             weights[bit] += 1 if value >> bit & 1 else -1
     return sum(1 << bit for bit in range(bits) if weights[bit] > 0)
-
-
-def hamming(a: int, b: int) -> int:
-    return (a ^ b).bit_count()

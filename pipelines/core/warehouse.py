@@ -19,7 +19,6 @@ import pyarrow as pa
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 SCHEMA_DIR = SQL_DIR / "schema"
 VIEWS_DIR = SQL_DIR / "views"
-CHECKS_DIR = SQL_DIR / "checks"
 
 log = logging.getLogger(__name__)
 
