@@ -52,7 +52,7 @@ class Dialect:
             if match is None:
                 return None
             start = match.start()
-            starts_line = (start == 0 and at_line_start) or (start > 0 and _is_terminator(buf, start - 1))
+            starts_line = (start == 0 and at_line_start) or (start > 0 and is_terminator(buf, start - 1))
             if starts_line and (not self.whole_line_check or _ends_line(buf, match.end())):
                 return match
             pos = start + 1
@@ -77,13 +77,13 @@ class Dialect:
         return raw.strip()
 
 
-def _is_terminator(buf: AnyStr, index: int) -> bool:
+def is_terminator(buf: AnyStr, index: int) -> bool:
     char = buf[index]
     return char in (10, 13) if isinstance(buf, bytes) else char in ("\n", "\r")
 
 
 def _ends_line(buf: AnyStr, index: int) -> bool:
-    return index >= len(buf) or _is_terminator(buf, index)
+    return index >= len(buf) or is_terminator(buf, index)
 
 
 def _terminator_length(buf: AnyStr, index: int) -> int:
@@ -93,7 +93,7 @@ def _terminator_length(buf: AnyStr, index: int) -> int:
     crlf = b"\r\n" if isinstance(buf, bytes) else "\r\n"
     if head == crlf:
         return 2
-    return 1 if _is_terminator(buf, index) else 0
+    return 1 if is_terminator(buf, index) else 0
 
 
 def compile_dialects(

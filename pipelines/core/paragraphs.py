@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 _BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _LINE_BREAK = re.compile(r"\n")
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -22,10 +21,6 @@ class Paragraph:
     @property
     def n_words(self) -> int:
         return len(self.text.split())
-
-    @property
-    def n_letters(self) -> int:
-        return len(_LETTER.findall(self.text))
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import AnyStr, BinaryIO
 
 from pipelines.core.config import SplitConfig
-from pipelines.core.dialects import Dialect, compile_dialects
+from pipelines.core.dialects import Dialect, compile_dialects, is_terminator
 from pipelines.core.encoding import Encoding, decode_counting, detect_encoding
 
 SNIFF_BYTES = 1 << 20
@@ -307,7 +307,7 @@ class _Splitter:
         longest = max(range(len(starts)), key=lambda i: stops[i] - starts[i])
         if longest < len(ends):
             return starts[longest + 1], True
-        end = len(buf) - 1 if _is_terminator(buf, len(buf) - 1) else len(buf)  # keep a trailing CR
+        end = len(buf) - 1 if is_terminator(buf, len(buf) - 1) else len(buf)  # keep a trailing CR
         return end, False
 
     def _scan(self, buf: AnyStr, cut: int, at_line_start: bool):
@@ -524,11 +524,6 @@ class _Splitter:
 
 class _TruncatedInput(Exception):
     pass
-
-
-def _is_terminator(buf: AnyStr, index: int) -> bool:
-    char = buf[index]
-    return char in (10, 13) if isinstance(buf, bytes) else char in ("\n", "\r")
 
 
 def _line_ends(buf: AnyStr, limit: int) -> list[tuple[int, int]]:
