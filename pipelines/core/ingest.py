@@ -17,7 +17,9 @@ from pipelines.core.warehouse import delete_dump_rows, insert_arrow, per_dump_ta
 
 # Bump when the splitter's output changes for the same input, so that every dump is reloaded.
 INGEST_VERSION = "1"
+# A batch goes to DuckDB at whichever comes first: keeps Arrow's memory small for long documents.
 BATCH_ROWS = 5_000
+BATCH_BYTES = 4 * 1024 * 1024
 
 _DOCUMENT_SCHEMA = pa.schema(
     [
@@ -132,19 +134,36 @@ def load_dump(
     if not force and is_up_to_date(con, dump, config):
         return LoadResult(dump.dump_id, dump.relative_path, True, None, {})
     split = split_dump(dump.path, config)
-    reasons: dict[str, int] = {}
     with transaction(con):
         # Downstream stages' rows of this dump go too: they describe the old documents.
         delete_dump_rows(con, per_dump_tables(con), dump.dump_id)
         records = _with_progress(split, dump.path.stat().st_size, progress)
-        for documents, rejects in _batches(records, BATCH_ROWS):
+        for documents, rejects in _batches(records, BATCH_ROWS, BATCH_BYTES):
             insert_arrow(con, "documents", _documents_table(dump.dump_id, documents))
             insert_arrow(con, "rejects", _rejects_table(dump.dump_id, rejects))
-            for reject in rejects:
-                reasons[reject.reason] = reasons.get(reject.reason, 0) + 1
+        _reject_duplicates(con, dump.dump_id, split.summary)
         insert_arrow(con, "dumps", _dump_table(dump, split.summary, config))
         _verify_byte_conservation(con, dump)
+        reasons = dict(
+            con.execute(
+                "SELECT reason, count(*) FROM rejects WHERE dump_id = ? GROUP BY reason ORDER BY reason",
+                [dump.dump_id],
+            ).fetchall()
+        )
     return LoadResult(dump.dump_id, dump.relative_path, False, split.summary, reasons)
+
+
+def _reject_duplicates(con: duckdb.DuckDBPyConnection, dump_id: str, summary: DumpSummary) -> None:
+    """Turn repeated names and texts into rejects, and count them in ``summary``."""
+    (moved,) = con.execute(read_sql("transforms/reject_duplicates.sql"), {"dump_id": dump_id}).fetchone()
+    if moved:
+        con.execute(
+            "DELETE FROM documents WHERE dump_id = $dump_id "
+            "AND ordinal IN (SELECT ordinal FROM rejects WHERE dump_id = $dump_id)",
+            {"dump_id": dump_id},
+        )
+        summary.n_documents -= moved
+        summary.n_rejects += moved
 
 
 def byte_conservation_violations(con: duckdb.DuckDBPyConnection, dump_id: str | None) -> list[dict]:
@@ -175,15 +194,20 @@ def _with_progress(
 
 
 def _batches(
-    records: Iterable[Document | Reject], size: int
+    records: Iterable[Document | Reject], max_rows: int, max_bytes: int
 ) -> Iterator[tuple[list[Document], list[Reject]]]:
     documents: list[Document] = []
     rejects: list[Reject] = []
+    size = 0
     for record in records:
-        (documents if isinstance(record, Document) else rejects).append(record)
-        if len(documents) + len(rejects) >= size:
+        if isinstance(record, Document):
+            documents.append(record)
+            size += record.byte_end - record.byte_start
+        else:
+            rejects.append(record)
+        if len(documents) + len(rejects) >= max_rows or size >= max_bytes:
             yield documents, rejects
-            documents, rejects = [], []
+            documents, rejects, size = [], [], 0
     yield documents, rejects
 
 

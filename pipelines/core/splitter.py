@@ -42,7 +42,12 @@ _CONTROL_SAMPLE = 4096
 
 
 class RejectReason:
-    """Reason codes recorded in ``rejects.reason``."""
+    """Reason codes recorded in ``rejects.reason``.
+
+    The splitter assigns all but the duplicate codes: telling duplicates apart needs
+    every earlier name and text of the dump, which the load finds in SQL
+    (``sql/transforms/reject_duplicates.sql``) so that splitting stays in constant memory.
+    """
 
     NO_MARKERS = "no_markers"
     EMPTY = "empty_document"
@@ -196,8 +201,6 @@ class _Splitter:
         self.offset = 0  # raw byte offset of buf[0]
         self.line = 1  # line number of buf[0]
         self.ordinal = 0
-        self.names: dict[str, int] = {}
-        self.hashes: dict[bytes, str] = {}  # text digest prefix -> name of its first document
         self.dialect: Dialect | None = None
         self.candidates: list[Dialect] = []
         self.record = _OpenRecord(name=None, marker_start=0, byte_start=0, line_start=1)
@@ -423,18 +426,6 @@ class _Splitter:
             return
         text = _normalize_newlines(text)
         digest = self._text_sha256(body, text, errors)
-        key = digest[:16]  # 128 bits tell duplicates apart; half the memory of the whole digest
-        first = self.hashes.get(key)
-        if first is not None:
-            yield self._reject(
-                record, RejectReason.DUPLICATE_CONTENT,
-                f"same text as document #{self.names[first]} {first!r}", byte_end, record_end,
-            )
-            return
-        # Plain str/bytes/int containers: the garbage collector does not track them, so
-        # its full collections do not slow down as a dump's documents accumulate.
-        self.hashes[key] = record.name
-        self.names[record.name] = self.ordinal
         line_end = record.line_start + max(record.lines, 0)
         self.summary.n_documents += 1
         self.summary.decode_errors += errors
@@ -457,10 +448,6 @@ class _Splitter:
         return decode_counting(body, self.encoding)
 
     def _classify(self, record: _OpenRecord, body: AnyStr, text: str) -> tuple[str | None, str]:
-        if record.name in self.names:
-            return RejectReason.DUPLICATE_NAME, (
-                f"a document named {record.name!r} already came at #{self.names[record.name]}"
-            )
         if not text.strip():
             return RejectReason.EMPTY, "no text between this marker and the next"
         # NUL anywhere (a fast memchr); other control characters judged on a sample, since

@@ -22,6 +22,10 @@ VIEWS_DIR = SQL_DIR / "views"
 
 log = logging.getLogger(__name__)
 
+# DuckDB's default (80 % of RAM) lets its buffer pool, and so a load's memory, grow with
+# the dump; with a bound it writes a large load to the file as it goes and spills the rest.
+DEFAULT_MEMORY_LIMIT = "512MB"
+
 
 def _is_lock_error(exc: Exception) -> bool:
     message = str(exc)
@@ -30,16 +34,25 @@ def _is_lock_error(exc: Exception) -> bool:
 
 @contextmanager
 def connect(
-    path: Path | str, *, read_only: bool = False, attempts: int = 8, first_wait: float = 0.5
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    attempts: int = 8,
+    first_wait: float = 0.5,
+    memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse, retrying while another process holds the file lock."""
+    """Open the warehouse, retrying while another process holds the file lock.
+
+    ``memory_limit`` bounds DuckDB's memory (None: DuckDB's default, 80 % of RAM).
+    """
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     wait = first_wait
     for attempt in range(1, attempts + 1):
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            config = {"memory_limit": memory_limit} if memory_limit else {}
+            con = duckdb.connect(str(path), read_only=read_only, config=config)
             break
         except duckdb.IOException as exc:
             if not _is_lock_error(exc) or attempt == attempts:
@@ -64,9 +77,27 @@ def apply_sql_dir(con: duckdb.DuckDBPyConnection, directory: Path) -> list[str]:
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables and (re)create views; safe to run on every run."""
-    apply_sql_dir(con, SCHEMA_DIR)
+    with transaction(con):
+        _migrate_documents_primary_key(con)
+        apply_sql_dir(con, SCHEMA_DIR)
     if VIEWS_DIR.is_dir():
         apply_sql_dir(con, VIEWS_DIR)
+
+
+def _migrate_documents_primary_key(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouses made before duplicates were rejected in SQL declared ``documents.doc_id`` a
+    PRIMARY KEY, which refuses the duplicates a load inserts first: rebuild the table without it."""
+    (has_key,) = con.execute(
+        "SELECT count(*) FROM duckdb_constraints() WHERE schema_name = 'main' "
+        "AND table_name = 'documents' AND constraint_type = 'PRIMARY KEY'"
+    ).fetchone()
+    if not has_key:
+        return
+    log.warning("migrating the documents table: dropping its PRIMARY KEY (uniqueness is checked instead)")
+    con.execute("ALTER TABLE documents RENAME TO documents_before_migration")
+    con.execute((SCHEMA_DIR / "001_ingest.sql").read_text(encoding="utf-8"))
+    con.execute("INSERT INTO documents BY NAME SELECT * FROM documents_before_migration")
+    con.execute("DROP TABLE documents_before_migration")
 
 
 def read_sql(relative: str) -> str:
@@ -93,11 +124,11 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) ->
     """
     if batch.num_rows == 0:
         return
-    con.register("_arrow_batch", batch)
-    try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _arrow_batch")  # noqa: S608
-    finally:
-        con.unregister("_arrow_batch")
+    # A replacement scan of the local variable, not con.register(): inside a transaction a
+    # registered (even unregistered) view keeps its Arrow table alive until commit, so a
+    # dump's whole load would stay in memory.
+    arrow_batch = batch  # noqa: F841 - read by DuckDB's replacement scan
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM arrow_batch")  # noqa: S608
 
 
 def per_dump_tables(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -23,7 +23,9 @@ CREATE TABLE IF NOT EXISTS dumps (
 );
 
 CREATE TABLE IF NOT EXISTS documents (
-    doc_id          VARCHAR PRIMARY KEY,    -- stable hash of (dump_id, name)
+    -- Unique, but not a declared PRIMARY KEY: duplicates are inserted with the rest of a
+    -- dump and moved to `rejects` in the same transaction (sql/transforms/reject_duplicates.sql).
+    doc_id          VARCHAR NOT NULL,       -- stable hash of (dump_id, name)
     dump_id         VARCHAR NOT NULL,
     ordinal         INTEGER NOT NULL,       -- position of the record in its dump, from 1
     name            VARCHAR NOT NULL,       -- from the FILE marker; never used as a path
