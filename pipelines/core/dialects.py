@@ -15,7 +15,9 @@ from typing import AnyStr
 
 EOL = r"(?:\r\n|\n|\r)"
 EOL_OR_END = r"(?:\r\n|\n|\r|\Z)"
-NAME = r"(?P<name>[^\r\n]*?[^\s=#][^\r\n]*?)"  # at least one visible character
+# A name holds at least one visible character. The run before the first one is matched
+# greedily (it cannot overlap that character), so a match costs linear, not quadratic, time.
+NAME = r"(?P<name>(?:[=#]|[^\S\r\n])*[^\s=#][^\r\n]*?)"
 
 _BUILTIN_SOURCES: dict[str, str] = {
     # gitingest: a FILE line framed by two rules of '='
@@ -44,9 +46,16 @@ class Dialect:
     pattern: re.Pattern
     trailing_terminators: int
     whole_line_check: bool  # custom patterns must end where the line ends
+    # Built-in markers all contain the word FILE, on their first line or (gitingest) the
+    # second: finding that word is a memchr-speed scan, and the pattern is then only
+    # tried at the one or two line starts before it, instead of at every '=' or '#'.
+    literal: bytes | str | None = None
+    literal_line: int = 0
 
     def find(self, buf: AnyStr, pos: int, at_line_start: bool) -> re.Match | None:
         """Next marker at or after ``pos`` that starts a line (and, for custom, ends one)."""
+        if self.literal is not None:
+            return self._find_by_literal(buf, pos, at_line_start)
         while True:
             match = self.pattern.search(buf, pos)
             if match is None:
@@ -56,6 +65,18 @@ class Dialect:
             if starts_line and (not self.whole_line_check or _ends_line(buf, match.end())):
                 return match
             pos = start + 1
+
+    def _find_by_literal(self, buf: AnyStr, pos: int, at_line_start: bool) -> re.Match | None:
+        while (hit := buf.find(self.literal, pos)) >= 0:
+            start = _line_start(buf, hit, pos)
+            for _ in range(self.literal_line):
+                start = _previous_line_start(buf, start, pos)
+            if start is not None and ((start == 0 and at_line_start) or (start > 0 and is_terminator(buf, start - 1))):
+                match = self.pattern.match(buf, start)
+                if match is not None:
+                    return match
+            pos = hit + 1
+        return None
 
     def marker_end(self, buf: AnyStr, match: re.Match) -> int:
         """Offset just after the marker, its own line terminator included."""
@@ -80,6 +101,22 @@ class Dialect:
 def is_terminator(buf: AnyStr, index: int) -> bool:
     char = buf[index]
     return char in (10, 13) if isinstance(buf, bytes) else char in ("\n", "\r")
+
+
+def _line_start(buf: AnyStr, index: int, floor: int) -> int:
+    """Start of the line holding ``index``, not looking before ``floor``."""
+    nl, cr = (b"\n", b"\r") if isinstance(buf, bytes) else ("\n", "\r")
+    return max(buf.rfind(nl, floor, index), buf.rfind(cr, floor, index), floor - 1) + 1
+
+
+def _previous_line_start(buf: AnyStr, start: int | None, floor: int) -> int | None:
+    """Start of the line before the one starting at ``start`` (None: not at or after ``floor``)."""
+    if start is None or start <= floor or not is_terminator(buf, start - 1):
+        return None
+    end = start - 1
+    if end > floor and buf[end - 1 : end + 1] in (b"\r\n", "\r\n"):
+        end -= 1  # a CRLF is one line end
+    return _line_start(buf, end, floor)
 
 
 def _ends_line(buf: AnyStr, index: int) -> bool:
@@ -109,10 +146,12 @@ def compile_dialects(
         source = custom_pattern
         compiled = re.compile(source.encode(encoding or "utf-8") if as_bytes else source)
         dialects.append(Dialect("custom", compiled, _TRAILING_TERMINATORS["custom"], True))
+    literal = b"FILE" if as_bytes else "FILE"
     for name in BUILTIN_DIALECTS:
         source = _BUILTIN_SOURCES[name]
         compiled = re.compile(source.encode("ascii") if as_bytes else source)
-        dialects.append(Dialect(name, compiled, _TRAILING_TERMINATORS[name], False))
+        literal_line = 1 if name == "gitingest" else 0
+        dialects.append(Dialect(name, compiled, _TRAILING_TERMINATORS[name], False, literal, literal_line))
     return dialects
 
 
