@@ -18,6 +18,7 @@ from pipelines.orchestration.resources import (
     WarehouseResource,
 )
 from pipelines.orchestration.settings import (
+    duckdb_memory_limit_from_env,
     marker_regex_from_env,
     max_document_bytes_from_env,
     raw_dir_from_env,
@@ -35,7 +36,9 @@ def build_resources(
 ) -> dict[str, dg.ConfigurableResource]:
     """Resources from explicit values, falling back to the environment."""
     return {
-        "warehouse": WarehouseResource(path=warehouse or warehouse_from_env()),
+        "warehouse": WarehouseResource(
+            path=warehouse or warehouse_from_env(), memory_limit=duckdb_memory_limit_from_env()
+        ),
         "raw_dumps": RawDumpsResource(
             raw_dir=raw_dir or raw_dir_from_env(),
             marker_regex=marker_regex or marker_regex_from_env(),

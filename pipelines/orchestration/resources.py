@@ -15,7 +15,7 @@ from pipelines.core.entities import EntityConfig
 from pipelines.core.ingest import DumpFile, discover_dumps
 from pipelines.core.language import LanguageConfig
 from pipelines.core.text_stage import TextConfig
-from pipelines.core.warehouse import apply_schema, connect
+from pipelines.core.warehouse import DEFAULT_MEMORY_LIMIT, apply_schema, connect
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -23,11 +23,12 @@ class WarehouseResource(dg.ConfigurableResource):
 
     path: str
     lock_attempts: int = 8
+    memory_limit: str = DEFAULT_MEMORY_LIMIT  # DuckDB's memory_limit: bounds a load's memory
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection with the schema applied."""
-        with connect(self.path, attempts=self.lock_attempts) as con:
+        with connect(self.path, attempts=self.lock_attempts, memory_limit=self.memory_limit) as con:
             apply_schema(con)
             yield con
 

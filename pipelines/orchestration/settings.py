@@ -2,8 +2,8 @@
 
 ``CORPUS_RAW_DIR`` (default ``data/raw``), ``CORPUS_WAREHOUSE`` (default
 ``data/warehouse/corpus.duckdb``), ``CORPUS_MARKER_REGEX`` (optional user dialect),
-``CORPUS_MAX_DOCUMENT_BYTES``. Relative paths are taken from the repository root,
-so ``dagster dev`` and the CLI agree wherever they are started from.
+``CORPUS_MAX_DOCUMENT_BYTES``, ``CORPUS_DUCKDB_MEMORY_LIMIT`` (default 512MB).
+Relative paths are taken from the repository root, so ``dagster dev`` and the CLI agree wherever they are started from.
 """
 
 from __future__ import annotations
@@ -31,6 +31,12 @@ def warehouse_from_env() -> str:
 
 def marker_regex_from_env() -> str | None:
     return os.environ.get("CORPUS_MARKER_REGEX") or None
+
+
+def duckdb_memory_limit_from_env() -> str:
+    from pipelines.core.warehouse import DEFAULT_MEMORY_LIMIT
+
+    return os.environ.get("CORPUS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
 
 
 def max_document_bytes_from_env() -> int:
