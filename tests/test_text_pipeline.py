@@ -50,11 +50,14 @@ def test_language_assets_fill_paragraphs_and_document_languages(raw_dir, warehou
     assert by_key["document_metadata"]["fill_rate/title"].value == 1.0
     assert by_key["document_metadata"]["fill_rate/byline"].value == 0.5
     assert "| fr | 2 |" in by_key["document_languages"]["language_histogram"].value
-    checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
+    evaluations = result.get_asset_check_evaluations()
+    checks = {c.check_name: c.passed for c in evaluations}
     assert checks == {
         "byte_conservation": True, "dump_complete": True, "und_share": True, "paragraph_offsets": True,
-        "titles_present": True, "mention_offsets": True,
+        "titles_present": True, "mention_offsets": True, "unique_keys": True, "no_orphans": True,
     }
+    checked = {(c.asset_key.to_user_string(), c.check_name) for c in evaluations}
+    assert {("documents", "unique_keys"), ("paragraphs", "no_orphans"), ("entity_mentions", "no_orphans")} <= checked
 
 
 def test_und_share_check_warns_on_a_partition_of_unreadable_documents(raw_dir, run_dump):

@@ -4,11 +4,14 @@ import dagster as dg
 
 from pipelines.core.entity_stage import load_entity_stage, rebuild_entities
 from pipelines.core.ingest import stable_id
+from pipelines.core.quality import mentions_without_entity
 from pipelines.core.warehouse import offset_mismatches
+from pipelines.orchestration.checks import table_check_results, table_check_specs
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import EntityResource, WarehouseResource
 
 ENTITY_OFFSETS = "mention_offsets"
+MENTIONS_COVERED = "mentions_covered"
 
 
 @dg.asset(
@@ -26,7 +29,8 @@ ENTITY_OFFSETS = "mention_offsets"
         dg.AssetCheckSpec(
             ENTITY_OFFSETS, asset="entity_mentions", blocking=True,
             description="Every mention is exactly the slice of its document's text its offsets name.",
-        )
+        ),
+        *table_check_specs("entity_mentions"),
     ],
 )
 def entity_mentions(
@@ -43,6 +47,7 @@ def entity_mentions(
             parallel_min_documents=entities.parallel_min_documents, progress=progress,
         )
         bad = offset_mismatches(con, "entity_mentions", dump_id)
+        invariants = table_check_results(con, "entity_mentions", dump_id)
         top = con.execute(
             "SELECT type, canonical, count(*) AS n FROM entity_mentions WHERE dump_id = ? "
             "GROUP BY ALL ORDER BY n DESC, canonical LIMIT 10",
@@ -60,7 +65,8 @@ def entity_mentions(
         },
         check_results=[
             dg.AssetCheckResult(check_name=ENTITY_OFFSETS, passed=bad == 0,
-                                metadata={"mismatched_mentions": dg.MetadataValue.int(bad)})
+                                metadata={"mismatched_mentions": dg.MetadataValue.int(bad)}),
+            *invariants,
         ],
     )
 
@@ -79,6 +85,14 @@ def entity_mentions(
             description="Every spelling seen for each entity.",
         ),
     ],
+    check_specs=[
+        *table_check_specs("entities"),
+        *table_check_specs("entity_aliases"),
+        dg.AssetCheckSpec(
+            MENTIONS_COVERED, asset="entities", blocking=True,
+            description="Every entity mention's entity_id has its row in `entities`.",
+        ),
+    ],
     pool=WAREHOUSE_POOL,
 )
 def corpus_entities(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -88,6 +102,8 @@ def corpus_entities(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         top = con.execute(
             "SELECT name, type, n_documents FROM entities ORDER BY n_documents DESC, name LIMIT 10"
         ).fetchall()
+        invariants = table_check_results(con, "entities") + table_check_results(con, "entity_aliases")
+        uncovered = mentions_without_entity(con)
     context.log.info(f"entities rebuilt: {counts}")
     rows = [f"| {n} | {t} | {d} |" for n, t, d in top]
     preview = "\n".join(["| entity | type | documents |", "|---|---|---|", *rows])
@@ -97,4 +113,9 @@ def corpus_entities(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     )
     yield dg.MaterializeResult(
         asset_key="entity_aliases", metadata={"rows": dg.MetadataValue.int(counts["entity_aliases"])}
+    )
+    yield from invariants
+    yield dg.AssetCheckResult(
+        asset_key="entities", check_name=MENTIONS_COVERED, passed=uncovered == 0,
+        metadata={"mentions_without_entity": dg.MetadataValue.int(uncovered)},
     )

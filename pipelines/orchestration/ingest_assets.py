@@ -4,6 +4,7 @@
 import dagster as dg
 
 from pipelines.core.ingest import LoadResult, byte_conservation_violations, load_dump
+from pipelines.orchestration.checks import table_check_results, table_check_specs
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import RawDumpsResource, WarehouseResource
 
@@ -32,6 +33,7 @@ DUMP_COMPLETE = "dump_complete"
             DUMP_COMPLETE, asset="documents",
             description="The dump was read to its end (warns on truncated or corrupt input).",
         ),
+        *table_check_specs("documents"),
     ],
 )
 def documents(
@@ -52,6 +54,7 @@ def documents(
             [dump.dump_id],
         ).fetchone()
         violations = byte_conservation_violations(con, dump.dump_id)
+        invariants = table_check_results(con, "documents", dump.dump_id)
         preview = con.execute(
             "SELECT ordinal, name, n_words, line_start, line_end FROM documents "
             "WHERE dump_id = ? ORDER BY ordinal LIMIT 10",
@@ -82,6 +85,7 @@ def documents(
                 check_name=DUMP_COMPLETE, passed=status == "ok",
                 severity=dg.AssetCheckSeverity.WARN, metadata={"error": error or ""},
             ),
+            *invariants,
         ],
     )
 

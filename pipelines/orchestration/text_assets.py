@@ -5,6 +5,7 @@ import dagster as dg
 from pipelines.core.ingest import stable_id
 from pipelines.core.text_stage import TextStageResult, load_text_stage
 from pipelines.core.warehouse import offset_mismatches
+from pipelines.orchestration.checks import table_check_results, table_check_specs
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import TextStageResource, WarehouseResource
 
@@ -51,6 +52,7 @@ _GROUPS = {"document_languages": "language", "paragraphs": "structure"}
             TITLES_PRESENT, asset="document_metadata",
             description="Fails when every title of the partition is empty (the structure step found none).",
         ),
+        *(spec for table in _DESCRIPTIONS for spec in table_check_specs(table)),
     ],
     pool=WAREHOUSE_POOL,
 )
@@ -67,6 +69,7 @@ def text_stage(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
             parallel_min_documents=text.parallel_min_documents, progress=progress,
         )
         bad_offsets = offset_mismatches(con, "paragraphs", dump_id)
+        invariants = [check for table in _DESCRIPTIONS for check in table_check_results(con, table, dump_id)]
         counts = dict(
             con.execute(
                 " UNION ALL ".join(
@@ -102,6 +105,7 @@ def text_stage(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
         metadata={"documents_without_title": dg.MetadataValue.int(result.n_empty_titles),
                   "documents": dg.MetadataValue.int(result.n_documents)},
     )
+    yield from invariants
 
 
 def _language_metadata(result: TextStageResult) -> dict:

@@ -1,0 +1,51 @@
+"""Asset checks shared by every table asset: unique keys and no orphan rows.
+
+Both are blocking: a table whose keys repeat, or whose rows point at documents that
+do not exist, must not feed the assets downstream of it, and the headless run exits
+non-zero.
+"""
+
+import dagster as dg
+import duckdb
+
+from pipelines.core.quality import REFERENCES, TABLE_KEYS, duplicate_keys, orphan_rows
+
+UNIQUE_KEYS = "unique_keys"
+NO_ORPHANS = "no_orphans"
+
+
+def table_check_specs(table: str) -> list[dg.AssetCheckSpec]:
+    """The invariant checks that apply to ``table`` (the asset of the same name)."""
+    specs = []
+    if table in TABLE_KEYS:
+        key = ", ".join(TABLE_KEYS[table])
+        specs.append(dg.AssetCheckSpec(
+            UNIQUE_KEYS, asset=table, blocking=True, description=f"No two rows share ({key}).",
+        ))
+    if table in REFERENCES:
+        column, parent = REFERENCES[table]
+        specs.append(dg.AssetCheckSpec(
+            NO_ORPHANS, asset=table, blocking=True,
+            description=f"Every row's {column} exists in `{parent}`.",
+        ))
+    return specs
+
+
+def table_check_results(
+    con: duckdb.DuckDBPyConnection, table: str, dump_id: str | None = None
+) -> list[dg.AssetCheckResult]:
+    """Evaluate :func:`table_check_specs` for one dump's rows (or all rows)."""
+    results = []
+    if table in TABLE_KEYS:
+        duplicates = duplicate_keys(con, table, dump_id)
+        results.append(dg.AssetCheckResult(
+            asset_key=table, check_name=UNIQUE_KEYS, passed=duplicates == 0,
+            metadata={"duplicated_keys": dg.MetadataValue.int(duplicates)},
+        ))
+    if table in REFERENCES:
+        orphans = orphan_rows(con, table, dump_id)
+        results.append(dg.AssetCheckResult(
+            asset_key=table, check_name=NO_ORPHANS, passed=orphans == 0,
+            metadata={"orphan_rows": dg.MetadataValue.int(orphans)},
+        ))
+    return results
