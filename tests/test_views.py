@@ -309,7 +309,7 @@ def test_data_dictionary_documents_every_table_view_and_column(con):
         "SELECT table_name, list(column_name ORDER BY ordinal_position) FROM information_schema.columns "
         "WHERE table_schema = 'main' GROUP BY table_name ORDER BY table_name",
     )
-    assert len(columns) == 15 + len(VIEWS)
+    assert len(columns) >= 15 + len(VIEWS)  # a new table fails below until it is documented
     for table, names in columns:
         assert table in sections, f"no section for {table}"
         section = sections[table]
