@@ -1,6 +1,9 @@
-"""Headless entry point: ``python -m pipelines materialize`` runs the Dagster assets in-process.
+"""Headless entry points, for scripts, CI and analysts.
 
-Meant for scripts and CI; the same assets and resources as ``dagster dev``.
+``python -m pipelines materialize`` runs the Dagster assets in-process (the same assets
+and resources as ``dagster dev``). ``python -m pipelines sql "SELECT ..."`` queries the
+warehouse read-only and prints or exports the result; ``python -m pipelines export``
+writes every table to Parquet.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import duckdb
 from pipelines.core.ingest import discover_dumps
 from pipelines.core.warehouse import connect
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
-from pipelines.orchestration.settings import raw_dir_from_env, repo_path, warehouse_from_env
+from pipelines.orchestration.settings import raw_dir_from_env, repo_path, snapshot_from_env, warehouse_from_env
 
 # INFO keeps the progress lines and warnings, drops Dagster's per-event DEBUG chatter.
+EXAMPLE_QUERY = 'python -m pipelines sql "SELECT * FROM document_overview LIMIT 5"'
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
@@ -41,14 +45,98 @@ def build_parser() -> argparse.ArgumentParser:
         help="DuckDB file (default: $CORPUS_WAREHOUSE or data/warehouse/corpus.duckdb)",
     )
     run.add_argument("--marker-regex", default=None, help="extra marker dialect: a regex with a (?P<name>...) group")
+
+    sql = commands.add_parser(
+        "sql", help="run a query read-only and print the result (or export it to CSV/Parquet)",
+        description="Runs QUERY on a read-only connection to the published snapshot (or --warehouse).",
+    )
+    sql.add_argument("query", help="the SQL to run, e.g. \"SELECT * FROM document_overview LIMIT 5\"")
+    _add_source_arguments(sql)
+    sql.add_argument("--csv", type=Path, default=None, help="write the whole result to this CSV file")
+    sql.add_argument("--parquet", type=Path, default=None, help="write the whole result to this Parquet file")
+    sql.add_argument("--max-rows", type=int, default=40, help="rows printed to the terminal (default 40)")
+
+    export = commands.add_parser("export", help="write every table of the warehouse to DIR/<table>.parquet")
+    export.add_argument("--parquet-dir", type=Path, required=True, help="directory for the Parquet files")
+    export.add_argument("--views", action="store_true", help="also export the analyst views")
+    _add_source_arguments(export)
     return parser
+
+
+def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--warehouse", default=None,
+        help="DuckDB file to read (default: the published snapshot $CORPUS_SNAPSHOT, else the warehouse)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "materialize":
         return materialize_all(args.raw_dir, args.warehouse, args.marker_regex)
+    if args.command == "sql":
+        return run_query(args.query, args.warehouse, args.csv, args.parquet, args.max_rows)
+    if args.command == "export":
+        return export_parquet(args.parquet_dir, args.warehouse, args.views)
     return 2
+
+
+def _read_source(warehouse: str | None) -> Path:
+    """What an analyst command reads: --warehouse, else the snapshot, else the live warehouse."""
+    if warehouse:
+        return Path(repo_path(warehouse))
+    live = warehouse_from_env()
+    snapshot = Path(snapshot_from_env(live))
+    return snapshot if snapshot.is_file() else Path(live)
+
+
+def run_query(query: str, warehouse: str | None, csv: Path | None, parquet: Path | None, max_rows: int) -> int:
+    source = _read_source(warehouse)
+    if not source.is_file():
+        print(f"error: no warehouse at {source}; run `python -m pipelines materialize` first", file=sys.stderr)
+        return 2
+    print(f"-- {source} (read-only)", file=sys.stderr)
+    try:
+        with connect(source, read_only=True) as con:
+            relation = con.sql(query)
+            if relation is None:
+                print("error: the statement returns no rows (the connection is read-only)", file=sys.stderr)
+                return 2
+            if csv is not None:
+                relation.write_csv(str(csv), header=True)
+                print(f"wrote {csv}", file=sys.stderr)
+            if parquet is not None:
+                relation.write_parquet(str(parquet))
+                print(f"wrote {parquet}", file=sys.stderr)
+            if csv is None and parquet is None:
+                relation.show(max_rows=max_rows, max_width=200)
+    except duckdb.Error as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def export_parquet(directory: Path, warehouse: str | None, include_views: bool) -> int:
+    source = _read_source(warehouse)
+    if not source.is_file():
+        print(f"error: no warehouse at {source}; run `python -m pipelines materialize` first", file=sys.stderr)
+        return 2
+    directory.mkdir(parents=True, exist_ok=True)
+    kinds = ["BASE TABLE", "VIEW"] if include_views else ["BASE TABLE"]
+    with connect(source, read_only=True) as con:
+        names = [
+            name for (name,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+                "AND list_contains(?, table_type) ORDER BY table_name",
+                [kinds],
+            ).fetchall()
+        ]
+        for name in names:
+            target = directory / f"{name}.parquet"
+            relation = con.table(name)  # a catalog name, not SQL text
+            relation.write_parquet(str(target))
+            print(f"{name}: {len(relation):,} rows -> {target}")
+    return 0
 
 
 def _instance() -> dg.DagsterInstance:
@@ -93,6 +181,9 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
         corpus_outcome = _outcome("(corpus)", result)
     try:
         print_summary(warehouse, keys, outcomes)
+        snapshot = Path(resources["warehouse"].snapshot())
+        if snapshot.is_file():
+            print(f"analysts: query the published snapshot {snapshot} (read-only), e.g. {EXAMPLE_QUERY}")
     except duckdb.Error as exc:
         print(f"error: cannot read the warehouse {warehouse} for a summary: {exc}", file=sys.stderr)
     failed = [o for o in [*outcomes, corpus_outcome] if not o.success or o.failed_checks]

@@ -11,6 +11,7 @@ from pipelines.orchestration.automation import (
 )
 from pipelines.orchestration.entity_assets import corpus_entities, entity_mentions
 from pipelines.orchestration.ingest_assets import documents
+from pipelines.orchestration.publish_assets import warehouse_snapshot
 from pipelines.orchestration.resources import (
     EntityResource,
     RawDumpsResource,
@@ -22,22 +23,28 @@ from pipelines.orchestration.settings import (
     marker_regex_from_env,
     max_document_bytes_from_env,
     raw_dir_from_env,
+    snapshot_from_env,
     warehouse_from_env,
 )
 from pipelines.orchestration.text_assets import text_stage
 
 PARTITIONED_ASSETS = [documents, text_stage, entity_mentions]
-CORPUS_ASSETS = [corpus_entities]
+CORPUS_ASSETS = [corpus_entities, warehouse_snapshot]
 ASSETS = PARTITIONED_ASSETS + CORPUS_ASSETS
 
 
 def build_resources(
-    raw_dir: str | None = None, warehouse: str | None = None, marker_regex: str | None = None
+    raw_dir: str | None = None,
+    warehouse: str | None = None,
+    marker_regex: str | None = None,
+    snapshot: str | None = None,
 ) -> dict[str, dg.ConfigurableResource]:
     """Resources from explicit values, falling back to the environment."""
     return {
         "warehouse": WarehouseResource(
-            path=warehouse or warehouse_from_env(), memory_limit=duckdb_memory_limit_from_env()
+            path=warehouse or warehouse_from_env(),
+            snapshot_path=snapshot or snapshot_from_env(warehouse or warehouse_from_env()),
+            memory_limit=duckdb_memory_limit_from_env(),
         ),
         "raw_dumps": RawDumpsResource(
             raw_dir=raw_dir or raw_dir_from_env(),

@@ -10,7 +10,7 @@ from pipelines.core.ingest import discover_dumps, resolve_inside
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME, dumps_partitions
 from pipelines.orchestration.settings import raw_dir_from_env
 
-CORPUS_WIDE = dg.AssetSelection.assets("entities", "entity_aliases")
+CORPUS_WIDE = dg.AssetSelection.assets("entities", "entity_aliases", "warehouse_snapshot")
 
 corpus_job = dg.define_asset_job(
     name="corpus_job",
@@ -21,7 +21,8 @@ corpus_job = dg.define_asset_job(
 entities_job = dg.define_asset_job(
     name="entities_job",
     selection=CORPUS_WIDE,
-    description="Rebuild the corpus-wide entity tables from every dump's mentions.",
+    description="Rebuild the corpus-wide entity tables from every dump's mentions, then publish the "
+    "analysts' snapshot.",
 )
 
 

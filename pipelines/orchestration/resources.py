@@ -14,6 +14,7 @@ from pipelines.core.config import SplitConfig
 from pipelines.core.entities import EntityConfig
 from pipelines.core.ingest import DumpFile, discover_dumps
 from pipelines.core.language import LanguageConfig
+from pipelines.core.snapshot import default_snapshot_path
 from pipelines.core.text_stage import TextConfig
 from pipelines.core.warehouse import DEFAULT_MEMORY_LIMIT, apply_schema, connect
 
@@ -22,8 +23,12 @@ class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse file. Connections retry while another process holds the lock."""
 
     path: str
+    snapshot_path: str = ""  # the analysts' published copy; "" = corpus.snapshot.duckdb beside `path`
     lock_attempts: int = 8
     memory_limit: str = DEFAULT_MEMORY_LIMIT  # DuckDB's memory_limit: bounds a load's memory
+
+    def snapshot(self) -> Path:
+        return Path(self.snapshot_path) if self.snapshot_path else default_snapshot_path(self.path)
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:

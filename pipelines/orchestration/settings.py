@@ -2,7 +2,8 @@
 
 ``CORPUS_RAW_DIR`` (default ``data/raw``), ``CORPUS_WAREHOUSE`` (default
 ``data/warehouse/corpus.duckdb``), ``CORPUS_MARKER_REGEX`` (optional user dialect),
-``CORPUS_MAX_DOCUMENT_BYTES``, ``CORPUS_DUCKDB_MEMORY_LIMIT`` (default 512MB).
+``CORPUS_MAX_DOCUMENT_BYTES``, ``CORPUS_DUCKDB_MEMORY_LIMIT`` (default 512MB),
+``CORPUS_SNAPSHOT`` (default: ``corpus.snapshot.duckdb`` next to the warehouse).
 Relative paths are taken from the repository root, so ``dagster dev`` and the CLI agree wherever they are started from.
 """
 
@@ -31,6 +32,14 @@ def warehouse_from_env() -> str:
 
 def marker_regex_from_env() -> str | None:
     return os.environ.get("CORPUS_MARKER_REGEX") or None
+
+
+def snapshot_from_env(warehouse: str) -> str:
+    """``CORPUS_SNAPSHOT``, else ``<warehouse stem>.snapshot.duckdb`` next to the warehouse."""
+    from pipelines.core.snapshot import default_snapshot_path
+
+    value = os.environ.get("CORPUS_SNAPSHOT")
+    return repo_path(value) if value else str(default_snapshot_path(warehouse))
 
 
 def duckdb_memory_limit_from_env() -> str:
