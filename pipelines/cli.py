@@ -195,7 +195,7 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
 
 def _outcome(key: str, result: dg.ExecuteInProcessResult) -> PartitionOutcome:
     errors = [
-        event.event_specific_data.error.message.strip()
+        _root_cause(event.event_specific_data.error)
         for event in result.all_events
         if event.event_type == dg.DagsterEventType.STEP_FAILURE and event.event_specific_data.error
     ]
@@ -205,6 +205,13 @@ def _outcome(key: str, result: dg.ExecuteInProcessResult) -> PartitionOutcome:
         if not evaluation.passed and evaluation.blocking
     ]
     return PartitionOutcome(key, result.success, errors, failed_checks)
+
+
+def _root_cause(error) -> str:
+    """The innermost error's message: the reason, not Dagster's "error while executing op" wrapper."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
 
 
 def print_summary(warehouse: str, keys: list[str], outcomes: list[PartitionOutcome]) -> None:

@@ -89,3 +89,56 @@ def test_cli_exit_codes_for_bad_setups(raw_dir, tmp_path, capsys, monkeypatch):
 def test_repository_layout_ships_sample_and_ddl(relative):
     root = Path(__file__).resolve().parents[1]
     assert any((root / relative).iterdir())
+
+
+def test_a_bad_dump_fails_only_its_partition_with_the_reason_in_the_log(
+    raw_dir, warehouse_path, instance, run_dump, monkeypatch
+):
+    from pipelines.core import ingest
+
+    copy_fixture("seeds_gitingest.txt", raw_dir)
+    copy_fixture("seeds_banner.txt", raw_dir)
+    real_split = ingest.split_dump
+
+    def flaky_disk(path, config):
+        if Path(path).name == "seeds_banner.txt":
+            raise OSError(5, "Input/output error", str(path))
+        return real_split(path, config)
+
+    monkeypatch.setattr(ingest, "split_dump", flaky_disk)
+    good = run_dump("seeds_gitingest.txt")
+    bad = run_dump("seeds_banner.txt", raise_on_error=False)
+    assert good.success and not bad.success
+    failure = next(e for e in bad.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE)
+    assert failure.step_key == "documents"
+    assert "seeds_banner.txt: load failed, previous rows kept: OSError: [Errno 5] Input/output error" in (
+        failure.event_specific_data.user_failure_data.description
+    )
+    logged = [r.dagster_event for r in instance.all_logs(bad.run_id) if r.dagster_event]
+    assert any(e.event_type == dg.DagsterEventType.STEP_FAILURE for e in logged)  # in the run's log (the UI)
+    assert query(warehouse_path, "SELECT path FROM dumps") == [("seeds_gitingest.txt",)]
+
+
+def test_a_locked_warehouse_is_retried_with_backoff(tmp_path, caplog):
+    import subprocess
+    import sys
+    import time
+
+    from pipelines.core.warehouse import connect
+
+    path = tmp_path / "w.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "time.sleep(2)", str(path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        with caplog.at_level("WARNING"), connect(path, first_wait=0.5) as con:
+            assert con.execute("SELECT 42").fetchone() == (42,)
+        waited = time.monotonic() - started
+    finally:
+        holder.kill()
+    assert waited > 0.4  # it waited for the other process instead of failing at once
+    assert "is locked (attempt 1/8)" in caplog.text

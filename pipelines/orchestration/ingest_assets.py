@@ -3,7 +3,7 @@
 
 import dagster as dg
 
-from pipelines.core.ingest import LoadResult, byte_conservation_violations, load_dump
+from pipelines.core.ingest import IntegrityError, LoadResult, byte_conservation_violations, load_dump
 from pipelines.orchestration.checks import table_check_results, table_check_specs
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import RawDumpsResource, WarehouseResource
@@ -47,7 +47,14 @@ def documents(
         context.log.info(f"{dump.relative_path}: {done:,} / {total:,} bytes split ({done / total:.0%})")
 
     with warehouse.connection() as con:
-        result = load_dump(con, dump, raw_dumps.split_config(), progress=progress)
+        try:
+            result = load_dump(con, dump, raw_dumps.split_config(), progress=progress)
+        except (OSError, IntegrityError) as exc:
+            # This partition fails with the reason up front; the other dumps are other runs.
+            raise dg.Failure(
+                description=f"{dump.relative_path}: load failed, previous rows kept: {type(exc).__name__}: {exc}",
+                metadata={"dump": dump.relative_path, "error": f"{type(exc).__name__}: {exc}"},
+            ) from exc
         row = con.execute(
             "SELECT size_bytes, encoding, dialect, n_documents, n_rejects, decode_errors, status, error "
             "FROM dumps WHERE dump_id = ?",
