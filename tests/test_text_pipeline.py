@@ -50,6 +50,8 @@ def test_language_assets_fill_paragraphs_and_document_languages(raw_dir, warehou
     assert by_key["document_metadata"]["fill_rate/title"].value == 1.0
     assert by_key["document_metadata"]["fill_rate/byline"].value == 0.5
     assert "| fr | 2 |" in by_key["document_languages"]["language_histogram"].value
+    assert "Pyongyang soutiendra la Russie" in by_key["document_metadata"]["preview"].value
+    assert all(by_key[key]["preview"].value.startswith("| ") for key in ("paragraphs", "quotes", "hashtags"))
     evaluations = result.get_asset_check_evaluations()
     checks = {c.check_name: c.passed for c in evaluations}
     assert checks == {

@@ -102,6 +102,12 @@ def corpus_entities(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         top = con.execute(
             "SELECT name, type, n_documents FROM entities ORDER BY n_documents DESC, name LIMIT 10"
         ).fetchall()
+        aliases = con.execute(
+            "SELECT e.name, e.type, count(*) AS spellings, string_agg(a.alias, ' / ' ORDER BY a.alias) AS aliases "
+            "FROM entity_aliases a JOIN entities e USING (entity_id) GROUP BY ALL "
+            "ORDER BY spellings DESC, e.name LIMIT 5"
+        ).fetchall()
+        by_type = dict(con.execute("SELECT type, count(*) FROM entities GROUP BY type ORDER BY type").fetchall())
         invariants = table_check_results(con, "entities") + table_check_results(con, "entity_aliases")
         uncovered = mentions_without_entity(con)
     context.log.info(f"entities rebuilt: {counts}")
@@ -109,10 +115,20 @@ def corpus_entities(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     preview = "\n".join(["| entity | type | documents |", "|---|---|---|", *rows])
     yield dg.MaterializeResult(
         asset_key="entities",
-        metadata={"rows": dg.MetadataValue.int(counts["entities"]), "top": dg.MetadataValue.md(preview)},
+        metadata={
+            "rows": dg.MetadataValue.int(counts["entities"]),
+            "by_type": dg.MetadataValue.json(by_type),
+            "top": dg.MetadataValue.md(preview),
+        },
     )
+    alias_rows = [f"| {n} | {t} | {k} | {a.replace('|', '/')} |" for n, t, k, a in aliases]
+    alias_preview = "\n".join(["| entity | type | spellings | aliases |", "|---|---|---|---|", *alias_rows])
     yield dg.MaterializeResult(
-        asset_key="entity_aliases", metadata={"rows": dg.MetadataValue.int(counts["entity_aliases"])}
+        asset_key="entity_aliases",
+        metadata={
+            "rows": dg.MetadataValue.int(counts["entity_aliases"]),
+            "preview": dg.MetadataValue.md(alias_preview),
+        },
     )
     yield from invariants
     yield dg.AssetCheckResult(

@@ -28,6 +28,18 @@ _DESCRIPTIONS = {
     "dates_mentioned": "Dates, months, years, weekdays and relative dates, normalized where knowable.",
 }
 _GROUPS = {"document_languages": "language", "paragraphs": "structure"}
+# A few telling columns per table for the materialization's markdown preview (our SQL, no user input).
+_PREVIEW_COLUMNS = {
+    "paragraphs": "ordinal, kind, language, left(text, 60) AS text",
+    "document_languages": "language, round(language_prob, 3) AS probability, is_multilingual, prose_chars",
+    "document_metadata": "title, section, byline, n_words",
+    "hashtags": "tag, tag_normalized",
+    "photo_credits": "credit, agencies",
+    "quotes": "left(quote, 60) AS quote, speaker, verb",
+    "amounts": "text, kind, value, thing",
+    "dates_mentioned": "text, kind, value",
+}
+PREVIEW_ROWS = 5
 
 
 @dg.multi_asset(
@@ -70,6 +82,7 @@ def text_stage(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
         )
         bad_offsets = offset_mismatches(con, "paragraphs", dump_id)
         invariants = [check for table in _DESCRIPTIONS for check in table_check_results(con, table, dump_id)]
+        previews = {table: _preview(con, table, dump_id) for table in _DESCRIPTIONS}
         counts = dict(
             con.execute(
                 " UNION ALL ".join(
@@ -82,7 +95,11 @@ def text_stage(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
     if result.skipped:
         context.log.info(f"{context.partition_key}: documents and settings unchanged, text stage skipped")
     for key in _DESCRIPTIONS:
-        metadata = {"rows": dg.MetadataValue.int(counts[key]), "skipped_unchanged": result.skipped}
+        metadata = {
+            "rows": dg.MetadataValue.int(counts[key]),
+            "skipped_unchanged": result.skipped,
+            "preview": dg.MetadataValue.md(previews[key]),
+        }
         if key == "document_languages":
             metadata |= _language_metadata(result)
         if key == "document_metadata":
@@ -106,6 +123,21 @@ def text_stage(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
                   "documents": dg.MetadataValue.int(result.n_documents)},
     )
     yield from invariants
+
+
+def _preview(con, table: str, dump_id: str) -> str:
+    """The first rows of one dump's ``table`` as a markdown table."""
+    cursor = con.execute(
+        f"SELECT {_PREVIEW_COLUMNS[table]} FROM {table} WHERE dump_id = ? "  # noqa: S608 - our names
+        f"ORDER BY ALL LIMIT {PREVIEW_ROWS}",
+        [dump_id],
+    )
+    columns = [c[0] for c in cursor.description]
+    rows = cursor.fetchall()
+    cell = lambda value: str(value).replace("|", "/").replace("\n", " ")  # noqa: E731
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) if rows else "_no rows_"
 
 
 def _language_metadata(result: TextStageResult) -> dict:
