@@ -142,3 +142,16 @@ def test_a_locked_warehouse_is_retried_with_backoff(tmp_path, caplog):
         holder.kill()
     assert waited > 0.4  # it waited for the other process instead of failing at once
     assert "is locked (attempt 1/8)" in caplog.text
+
+
+def test_run_log_shows_progress_of_each_stage(raw_dir, instance, run_dump):
+    from pipelines.core.dumpwriter import format_dump
+
+    articles = [(f"a{i:03d}.txt", f"Titre {i}\n\nLe ministre a parlé à Paris le {i} mai. " * 3) for i in range(120)]
+    (raw_dir / "many.txt").write_text(format_dump(articles, "banner"), encoding="utf-8")
+    result = run_dump("many.txt")
+    assert result.success
+    messages = [record.user_message for record in instance.all_logs(result.run_id)]
+    assert any("bytes split" in m and "/" in m for m in messages)
+    assert any("120 / 120 documents analysed" in m for m in messages)
+    assert any("entities of 120 / 120 documents" in m for m in messages)
