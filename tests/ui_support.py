@@ -278,15 +278,15 @@ def add_dynamic_partition(services: DagsterServices, partitions_def: str, key: s
     return answer["__typename"]
 
 
-def launch_partition_run(services: DagsterServices, job: str, partition_key: str) -> str:
-    """launchRun of ``job`` for one partition (tag dagster/partition); the run id."""
+def launch_partition_run(services: DagsterServices, job: str, partition_key: str) -> dict:
+    """launchRun of ``job`` for one partition (tag dagster/partition); the new run's id and status."""
     params = {
         "selector": {**services.repository_selector, "jobName": job},
         "executionMetadata": {"tags": [{"key": "dagster/partition", "value": partition_key}]},
     }
     answer = services.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
     assert answer["__typename"] == "LaunchRunSuccess", answer
-    return answer["run"]["runId"]
+    return answer["run"]
 
 
 def wait_for_run(services: DagsterServices, run_id: str, timeout: float = 240) -> dict:
