@@ -65,6 +65,7 @@ class TextStageResource(dg.ConfigurableResource):
     min_probability: float = 0.80
     multilingual_min_share: float = 0.20
     max_und_share: float = 0.25  # asset check: warn above this share of 'und' documents
+    max_untitled_share: float = 0.5  # asset check: warn above this share of documents without a title
     min_repeat_documents: int = 3
     repeat_share: float = 0.02
     workers: int = 0  # 0 = one per core

@@ -62,7 +62,8 @@ PREVIEW_ROWS = 5
         ),
         dg.AssetCheckSpec(
             TITLES_PRESENT, asset="document_metadata",
-            description="Fails when every title of the partition is empty (the structure step found none).",
+            description="Warns when more than `max_untitled_share` of the partition's documents have no title "
+            "(the structure step found none: a new site layout, or not articles at all).",
         ),
         *(spec for table in _DESCRIPTIONS for spec in table_check_specs(table)),
     ],
@@ -116,10 +117,13 @@ def text_stage(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
         asset_key="paragraphs", check_name=PARAGRAPH_OFFSETS, passed=bad_offsets == 0,
         metadata={"mismatched_paragraphs": dg.MetadataValue.int(bad_offsets)},
     )
+    untitled_share = result.n_empty_titles / result.n_documents if result.n_documents else 0.0
     yield dg.AssetCheckResult(
         asset_key="document_metadata", check_name=TITLES_PRESENT,
-        passed=result.n_documents == 0 or result.n_empty_titles < result.n_documents,
+        passed=untitled_share <= text.max_untitled_share, severity=dg.AssetCheckSeverity.WARN,
         metadata={"documents_without_title": dg.MetadataValue.int(result.n_empty_titles),
+                  "untitled_share": dg.MetadataValue.float(round(untitled_share, 4)),
+                  "max_untitled_share": dg.MetadataValue.float(text.max_untitled_share),
                   "documents": dg.MetadataValue.int(result.n_documents)},
     )
     yield from invariants
