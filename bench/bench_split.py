@@ -528,27 +528,19 @@ def _sizes(size_mb: float, fractions: str) -> list[float]:
     return sorted(s for s in smaller if 0 < s < size_mb) + [size_mb]
 
 
+def _git(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=REPO_DIR, capture_output=True, text=True, check=True, timeout=10
+    ).stdout.strip()
+
+
 def _git_revision() -> str | None:
     try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        )
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "pipelines"],
-            cwd=REPO_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        )
+        revision = _git("rev-parse", "--short", "HEAD")
+        dirty = _git("status", "--porcelain", "pipelines")
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip() + ("+dirty(pipelines)" if dirty.stdout.strip() else "")
+    return revision + ("+dirty(pipelines)" if dirty else "")
 
 
 def run_cases(args: argparse.Namespace, phases: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:

@@ -81,19 +81,26 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def _read_source(warehouse: str | None) -> Path:
-    """What an analyst command reads: --warehouse, else the snapshot, else the live warehouse."""
+def _read_source(warehouse: str | None) -> Path | None:
+    """What an analyst command reads: --warehouse, else the snapshot, else the live warehouse.
+
+    None (with the reason printed) when that file does not exist.
+    """
     if warehouse:
-        return Path(repo_path(warehouse))
-    live = warehouse_from_env()
-    snapshot = Path(snapshot_from_env(live))
-    return snapshot if snapshot.is_file() else Path(live)
+        source = Path(repo_path(warehouse))
+    else:
+        live = warehouse_from_env()
+        snapshot = Path(snapshot_from_env(live))
+        source = snapshot if snapshot.is_file() else Path(live)
+    if not source.is_file():
+        print(f"error: no warehouse at {source}; run `python -m pipelines materialize` first", file=sys.stderr)
+        return None
+    return source
 
 
 def run_query(query: str, warehouse: str | None, csv: Path | None, parquet: Path | None, max_rows: int) -> int:
     source = _read_source(warehouse)
-    if not source.is_file():
-        print(f"error: no warehouse at {source}; run `python -m pipelines materialize` first", file=sys.stderr)
+    if source is None:
         return 2
     print(f"-- {source} (read-only)", file=sys.stderr)
     try:
@@ -118,8 +125,7 @@ def run_query(query: str, warehouse: str | None, csv: Path | None, parquet: Path
 
 def export_parquet(directory: Path, warehouse: str | None, include_views: bool) -> int:
     source = _read_source(warehouse)
-    if not source.is_file():
-        print(f"error: no warehouse at {source}; run `python -m pipelines materialize` first", file=sys.stderr)
+    if source is None:
         return 2
     directory.mkdir(parents=True, exist_ok=True)
     kinds = ["BASE TABLE", "VIEW"] if include_views else ["BASE TABLE"]

@@ -61,8 +61,7 @@ class Dialect:
             if match is None:
                 return None
             start = match.start()
-            starts_line = (start == 0 and at_line_start) or (start > 0 and is_terminator(buf, start - 1))
-            if starts_line and (not self.whole_line_check or _ends_line(buf, match.end())):
+            if _starts_line(buf, start, at_line_start) and (not self.whole_line_check or _ends_line(buf, match.end())):
                 return match
             pos = start + 1
 
@@ -71,7 +70,7 @@ class Dialect:
             start = _line_start(buf, hit, pos)
             for _ in range(self.literal_line):
                 start = _previous_line_start(buf, start, pos)
-            if start is not None and ((start == 0 and at_line_start) or (start > 0 and is_terminator(buf, start - 1))):
+            if start is not None and _starts_line(buf, start, at_line_start):
                 match = self.pattern.match(buf, start)
                 if match is not None:
                     return match
@@ -101,6 +100,11 @@ class Dialect:
 def is_terminator(buf: AnyStr, index: int) -> bool:
     char = buf[index]
     return char in (10, 13) if isinstance(buf, bytes) else char in ("\n", "\r")
+
+
+def _starts_line(buf: AnyStr, index: int, at_line_start: bool) -> bool:
+    """Whether ``index`` begins a line (at 0: whether the buffer itself starts one)."""
+    return (index == 0 and at_line_start) or (index > 0 and is_terminator(buf, index - 1))
 
 
 def _line_start(buf: AnyStr, index: int, floor: int) -> int:

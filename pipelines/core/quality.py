@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines.core.warehouse import per_dump_tables, quote_identifier
+
 # The columns that identify a row of each table. `documents` declares no PRIMARY KEY
 # (a load inserts duplicates before moving them to `rejects`), so this check is what
 # guarantees its doc_id is unique.
@@ -40,28 +42,19 @@ REFERENCES: dict[str, tuple[str, str]] = {
 }
 
 
-def _quoted(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def _dump_filter(con: duckdb.DuckDBPyConnection, table: str, dump_id: str | None) -> str:
     """A WHERE clause limiting ``table`` to one dump, when it has a dump_id column."""
-    if dump_id is None:
+    if dump_id is None or table not in per_dump_tables(con):
         return ""
-    (has_column,) = con.execute(
-        "SELECT count(*) FROM information_schema.columns "
-        "WHERE table_schema = 'main' AND table_name = ? AND column_name = 'dump_id'",
-        [table],
-    ).fetchone()
-    return "WHERE t.dump_id = $dump_id" if has_column else ""
+    return "WHERE t.dump_id = $dump_id"
 
 
 def duplicate_keys(con: duckdb.DuckDBPyConnection, table: str, dump_id: str | None = None) -> int:
     """Key values of ``table`` held by more than one row (in one dump, or everywhere)."""
-    columns = ", ".join(f"t.{_quoted(c)}" for c in TABLE_KEYS[table])
+    columns = ", ".join(f"t.{quote_identifier(c)}" for c in TABLE_KEYS[table])
     where = _dump_filter(con, table, dump_id)
     sql = (
-        f"SELECT count(*) FROM (SELECT {columns} FROM {_quoted(table)} t {where} "  # noqa: S608 - our names
+        f"SELECT count(*) FROM (SELECT {columns} FROM {quote_identifier(table)} t {where} "  # noqa: S608 - our names
         f"GROUP BY ALL HAVING count(*) > 1)"
     )
     return con.execute(sql, {"dump_id": dump_id} if where else {}).fetchone()[0]
@@ -72,8 +65,8 @@ def orphan_rows(con: duckdb.DuckDBPyConnection, table: str, dump_id: str | None 
     column, parent = REFERENCES[table]
     where = _dump_filter(con, table, dump_id)
     sql = (
-        f"SELECT count(*) FROM {_quoted(table)} t ANTI JOIN {_quoted(parent)} p "  # noqa: S608 - our names
-        f"ON p.{_quoted(column)} = t.{_quoted(column)} {where}"
+        f"SELECT count(*) FROM {quote_identifier(table)} t ANTI JOIN {quote_identifier(parent)} p "  # noqa: S608 - our names
+        f"ON p.{quote_identifier(column)} = t.{quote_identifier(column)} {where}"
     )
     return con.execute(sql, {"dump_id": dump_id} if where else {}).fetchone()[0]
 

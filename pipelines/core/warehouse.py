@@ -131,6 +131,11 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) ->
     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM arrow_batch")  # noqa: S608
 
 
+def quote_identifier(identifier: str) -> str:
+    """A table or column name quoted for SQL (our own names; identifiers cannot be parameters)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
 def per_dump_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every base table with a ``dump_id`` column: the rows that belong to one dump."""
     rows = con.execute(
@@ -145,7 +150,7 @@ def per_dump_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 def offset_mismatches(con: duckdb.DuckDBPyConnection, table: str, dump_id: str) -> int:
     """Rows of ``table`` (one of ours, with doc_id/char_start/char_end/text) whose offsets
     do not name exactly their text in ``documents.text``."""
-    quoted = '"' + table.replace('"', '""') + '"'
+    quoted = quote_identifier(table)
     return con.execute(
         f"SELECT count(*) FROM {quoted} t JOIN documents d USING (doc_id) WHERE t.dump_id = ? "  # noqa: S608
         "AND substr(d.text, t.char_start + 1, t.char_end - t.char_start) <> t.text",
@@ -156,5 +161,5 @@ def offset_mismatches(con: duckdb.DuckDBPyConnection, table: str, dump_id: str) 
 def delete_dump_rows(con: duckdb.DuckDBPyConnection, tables: list[str], dump_id: str) -> None:
     """Delete one dump's rows from tables keyed by ``dump_id`` (names from our schema, quoted)."""
     for table in tables:
-        quoted = '"' + table.replace('"', '""') + '"'
+        quoted = quote_identifier(table)
         con.execute(f"DELETE FROM {quoted} WHERE dump_id = ?", [dump_id])  # noqa: S608

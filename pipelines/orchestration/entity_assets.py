@@ -7,6 +7,7 @@ from pipelines.core.ingest import stable_id
 from pipelines.core.quality import mentions_without_entity
 from pipelines.core.warehouse import offset_mismatches
 from pipelines.orchestration.checks import table_check_results, table_check_specs
+from pipelines.orchestration.markdown import markdown_table
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import EntityResource, WarehouseResource
 
@@ -53,7 +54,7 @@ def entity_mentions(
             "GROUP BY ALL ORDER BY n DESC, canonical LIMIT 10",
             [dump_id],
         ).fetchall()
-    preview = "\n".join(["| type | entity | mentions |", "|---|---|---|"] + [f"| {t} | {c} | {n} |" for t, c, n in top])
+    preview = markdown_table(["type", "entity", "mentions"], top)
     return dg.MaterializeResult(
         metadata={
             "mentions": dg.MetadataValue.int(result.n_mentions),
@@ -111,8 +112,7 @@ def corpus_entities(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         invariants = table_check_results(con, "entities") + table_check_results(con, "entity_aliases")
         uncovered = mentions_without_entity(con)
     context.log.info(f"entities rebuilt: {counts}")
-    rows = [f"| {n} | {t} | {d} |" for n, t, d in top]
-    preview = "\n".join(["| entity | type | documents |", "|---|---|---|", *rows])
+    preview = markdown_table(["entity", "type", "documents"], top)
     yield dg.MaterializeResult(
         asset_key="entities",
         metadata={
@@ -121,8 +121,7 @@ def corpus_entities(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             "top": dg.MetadataValue.md(preview),
         },
     )
-    alias_rows = [f"| {n} | {t} | {k} | {a.replace('|', '/')} |" for n, t, k, a in aliases]
-    alias_preview = "\n".join(["| entity | type | spellings | aliases |", "|---|---|---|---|", *alias_rows])
+    alias_preview = markdown_table(["entity", "type", "spellings", "aliases"], aliases)
     yield dg.MaterializeResult(
         asset_key="entity_aliases",
         metadata={

@@ -5,6 +5,7 @@ import dagster as dg
 
 from pipelines.core.ingest import IntegrityError, LoadResult, byte_conservation_violations, load_dump
 from pipelines.orchestration.checks import table_check_results, table_check_specs
+from pipelines.orchestration.markdown import markdown_table
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import RawDumpsResource, WarehouseResource
 
@@ -107,6 +108,4 @@ def _log_result(context: dg.AssetExecutionContext, result: LoadResult, status: s
 
 
 def _preview_markdown(rows: list[tuple]) -> str:
-    lines = ["| # | name | words | lines |", "|---|---|---|---|"]
-    lines += [f"| {o} | {n.replace('|', '/')} | {w} | {a}-{b} |" for o, n, w, a, b in rows]
-    return "\n".join(lines)
+    return markdown_table(["#", "name", "words", "lines"], [(o, n, w, f"{a}-{b}") for o, n, w, a, b in rows])

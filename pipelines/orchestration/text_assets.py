@@ -6,6 +6,7 @@ from pipelines.core.ingest import stable_id
 from pipelines.core.text_stage import TextStageResult, load_text_stage
 from pipelines.core.warehouse import offset_mismatches
 from pipelines.orchestration.checks import table_check_results, table_check_specs
+from pipelines.orchestration.markdown import markdown_table
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import TextStageResource, WarehouseResource
 
@@ -136,27 +137,24 @@ def _preview(con, table: str, dump_id: str) -> str:
         f"ORDER BY ALL LIMIT {PREVIEW_ROWS}",
         [dump_id],
     )
-    columns = [c[0] for c in cursor.description]
     rows = cursor.fetchall()
-    cell = lambda value: str(value).replace("|", "/").replace("\n", " ")  # noqa: E731
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines) if rows else "_no rows_"
+    return markdown_table([c[0] for c in cursor.description], rows) if rows else "_no rows_"
 
 
 def _language_metadata(result: TextStageResult) -> dict:
     ranked = sorted(result.languages.items(), key=lambda item: (-item[1], item[0]))
-    table = ["| language | documents | share |", "|---|---|---|"] + [
-        f"| {code} | {count} | {count / max(result.n_documents, 1):.1%} |" for code, count in ranked
-    ]
+    histogram = markdown_table(
+        ["language", "documents", "share"],
+        [(code, count, f"{count / max(result.n_documents, 1):.1%}") for code, count in ranked],
+    )
     return {
         "documents": dg.MetadataValue.int(result.n_documents),
         "multilingual_documents": dg.MetadataValue.int(result.n_multilingual),
         "und_share": dg.MetadataValue.float(round(result.und_share, 4)),
-        "language_histogram": dg.MetadataValue.md("\n".join(table)),
+        "language_histogram": dg.MetadataValue.md(histogram),
         "languages": dg.MetadataValue.json(dict(ranked)),
     }
 
 
 def _fill_rate_table(rates: dict[str, float]) -> str:
-    return "\n".join(["| field | documents with it |", "|---|---|"] + [f"| {k} | {v:.0%} |" for k, v in rates.items()])
+    return markdown_table(["field", "documents with it"], [(k, f"{v:.0%}") for k, v in rates.items()])
