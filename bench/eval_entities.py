@@ -19,10 +19,10 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from pipelines.core.entities import EntityConfig, extract_mentions
-from pipelines.core.gazetteer import fold
-from pipelines.core.structure import CLEAN_KINDS
-from pipelines.core.text_stage import TextConfig, analyze_documents
+from pipelines.entities.gazetteer import fold
+from pipelines.entities.mentions import EntityConfig, extract_mentions
+from pipelines.text.stage import TextConfig, analyze_documents
+from pipelines.text.structure import CLEAN_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPES = ("PER", "ORG", "LOC")

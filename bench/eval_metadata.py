@@ -3,7 +3,7 @@
 Run:  .venv/bin/python bench/eval_metadata.py [--gold tests/fixtures/gold] [--json bench/out/metadata_eval.json]
 
 Each article in ``<gold>/articles`` goes through the same code as the pipeline
-(``pipelines.core.text_stage.analyze_documents``); its annotation in
+(``pipelines.text.stage.analyze_documents``); its annotation in
 ``<gold>/annotations/<stem>.json`` is the truth. Matching, per field:
 
 - title, subtitle, section, byline: one value per document, compared after
@@ -27,7 +27,7 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from pipelines.core.text_stage import TextConfig, analyze_documents
+from pipelines.text.stage import TextConfig, analyze_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 

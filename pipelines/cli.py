@@ -17,10 +17,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.core.ingest import discover_dumps
-from pipelines.core.warehouse import connect
+from pipelines.ingest.load import discover_dumps
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
 from pipelines.orchestration.settings import raw_dir_from_env, repo_path, snapshot_from_env, warehouse_from_env
+from pipelines.warehouse.connect import connect
 
 # INFO keeps the progress lines and warnings, drops Dagster's per-event DEBUG chatter.
 EXAMPLE_QUERY = 'python -m pipelines sql "SELECT * FROM document_overview LIMIT 5"'

@@ -10,11 +10,11 @@ import duckdb
 import pytest
 
 from pipelines import cli
-from pipelines.core import ingest
-from pipelines.core.config import SplitConfig
-from pipelines.core.dumpwriter import format_dump
-from pipelines.core.snapshot import default_snapshot_path, publish_snapshot
-from pipelines.core.warehouse import apply_schema, connect
+from pipelines.ingest import load as ingest
+from pipelines.ingest.config import SplitConfig
+from pipelines.ingest.dumpwriter import format_dump
+from pipelines.warehouse.connect import apply_schema, connect
+from pipelines.warehouse.snapshot import default_snapshot_path, publish_snapshot
 from tests.conftest import copy_fixture
 
 # An analyst's session in another process: count documents, wait, count again on the same connection.

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.core.entities import EntityConfig, canonical_form, extract_mentions, model_text
-from pipelines.core.entity_stage import entity_id
-from pipelines.core.gazetteer import fold, lookup
-from pipelines.core.structure import CLEAN_KINDS
-from pipelines.core.text_stage import TextConfig, analyze_documents
+from pipelines.entities.gazetteer import fold, lookup
+from pipelines.entities.mentions import EntityConfig, canonical_form, extract_mentions, model_text
+from pipelines.entities.stage import entity_id
+from pipelines.text.stage import TextConfig, analyze_documents
+from pipelines.text.structure import CLEAN_KINDS
 from tests.conftest import copy_fixture, query
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"

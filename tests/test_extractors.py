@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.core.amounts import extract_amounts, parse_number
-from pipelines.core.credits import extract_credits
-from pipelines.core.dates import extract_dates
-from pipelines.core.quotes import extract_quotes
-from pipelines.core.structure import hashtag_spans, is_hashtag_line, normalize_tag
+from pipelines.extract.amounts import extract_amounts, parse_number
+from pipelines.extract.credits import extract_credits
+from pipelines.extract.dates import extract_dates
+from pipelines.extract.quotes import extract_quotes
+from pipelines.text.structure import hashtag_spans, is_hashtag_line, normalize_tag
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 SEED_000 = (SEEDS / "000_87bfc9b8775dda3f.txt").read_text(encoding="utf-8")

@@ -7,10 +7,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.core import ingest
-from pipelines.core.config import SplitConfig
-from pipelines.core.dumpwriter import format_dump
-from pipelines.core.warehouse import apply_schema, connect
+from pipelines.ingest import load as ingest
+from pipelines.ingest.config import SplitConfig
+from pipelines.ingest.dumpwriter import format_dump
+from pipelines.warehouse.connect import apply_schema, connect
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
-from pipelines.core import langid
+from pipelines.text import langid
 
 LANGID = Path(__file__).parent / "fixtures" / "langid"
 
@@ -47,7 +47,7 @@ def test_same_answer_in_a_fresh_process_and_any_order():
     here = [langid.detect(t) for t in reversed(texts)][::-1]
     script = (
         "import json, sys\n"
-        "from pipelines.core import langid\n"
+        "from pipelines.text import langid\n"
         "texts = json.load(sys.stdin)\n"
         "print(json.dumps([[(c.language, c.probability) for c in langid.detect(t)] for t in texts]))\n"
     )

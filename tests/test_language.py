@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.core.language import (
+from pipelines.text.language import (
     UNDETERMINED,
     LanguageConfig,
     detect_document,
     detect_paragraphs,
     detect_text,
 )
-from pipelines.core.paragraphs import split_paragraphs
-from pipelines.core.text_stage import TextConfig, analyze_documents
+from pipelines.text.paragraphs import split_paragraphs
+from pipelines.text.stage import TextConfig, analyze_documents
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONFIG = LanguageConfig()

@@ -94,7 +94,7 @@ def test_repository_layout_ships_sample_and_ddl(relative):
 def test_a_bad_dump_fails_only_its_partition_with_the_reason_in_the_log(
     raw_dir, warehouse_path, instance, run_dump, monkeypatch
 ):
-    from pipelines.core import ingest
+    from pipelines.ingest import load as ingest
 
     copy_fixture("seeds_gitingest.txt", raw_dir)
     copy_fixture("seeds_banner.txt", raw_dir)
@@ -124,7 +124,7 @@ def test_a_locked_warehouse_is_retried_with_backoff(tmp_path, caplog):
     import sys
     import time
 
-    from pipelines.core.warehouse import connect
+    from pipelines.warehouse.connect import connect
 
     path = tmp_path / "w.duckdb"
     holder = subprocess.Popen(
@@ -145,7 +145,7 @@ def test_a_locked_warehouse_is_retried_with_backoff(tmp_path, caplog):
 
 
 def test_run_log_shows_progress_of_each_stage(raw_dir, instance, run_dump):
-    from pipelines.core.dumpwriter import format_dump
+    from pipelines.ingest.dumpwriter import format_dump
 
     articles = [(f"a{i:03d}.txt", f"Titre {i}\n\nLe ministre a parlé à Paris le {i} mai. " * 3) for i in range(120)]
     (raw_dir / "many.txt").write_text(format_dump(articles, "banner"), encoding="utf-8")

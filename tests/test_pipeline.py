@@ -8,8 +8,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.core import ingest
-from pipelines.core.dumpwriter import format_dump
+from pipelines.ingest import load as ingest
+from pipelines.ingest.dumpwriter import format_dump
 from tests.conftest import FIXTURES, copy_fixture, query
 
 SEED_NAMES = ["000_87bfc9b8775dda3f.txt", "002_c9233f50081a8f08.txt"]
@@ -178,6 +178,6 @@ def test_partition_key_cannot_escape_raw_dir(raw_dir, run_dump):
 
 
 def ingest_connection(path: Path):
-    from pipelines.core.warehouse import connect
+    from pipelines.warehouse.connect import connect
 
     return connect(path, read_only=True)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.core import quality
-from pipelines.core.warehouse import apply_schema, connect
+from pipelines.warehouse import quality
+from pipelines.warehouse.connect import apply_schema, connect
 from tests.conftest import copy_fixture
 
 

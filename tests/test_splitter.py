@@ -29,11 +29,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pipelines.core import splitter
-from pipelines.core.config import SplitConfig
-from pipelines.core.dialects import compile_dialects
-from pipelines.core.dumpwriter import format_dump
-from pipelines.core.splitter import Document, DumpSummary, Reject, RejectReason, split_dump
+from pipelines.ingest import splitter
+from pipelines.ingest.config import SplitConfig
+from pipelines.ingest.dialects import compile_dialects
+from pipelines.ingest.dumpwriter import format_dump
+from pipelines.ingest.splitter import Document, DumpSummary, Reject, RejectReason, split_dump
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "seeds"

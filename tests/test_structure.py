@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.core.metadata import build_metadata
-from pipelines.core.paragraphs import split_paragraphs
-from pipelines.core.structure import classify, normalized_key
+from pipelines.text.metadata import build_metadata
+from pipelines.text.paragraphs import split_paragraphs
+from pipelines.text.structure import classify, normalized_key
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
@@ -94,7 +94,7 @@ def test_repeated_short_paragraphs_are_boilerplate():
 
 
 def test_simhash_tells_near_duplicates_from_different_articles():
-    from pipelines.core.fingerprint import simhash
+    from pipelines.text.fingerprint import simhash
 
     first = (SEEDS / "000_87bfc9b8775dda3f.txt").read_text(encoding="utf-8")
     second = (SEEDS / "002_c9233f50081a8f08.txt").read_text(encoding="utf-8")

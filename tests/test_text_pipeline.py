@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.core.ingest import stable_id
-from pipelines.core.text_stage import TextConfig, load_text_stage
-from pipelines.core.warehouse import connect
+from pipelines.ingest.load import stable_id
 from pipelines.orchestration.resources import TextStageResource
+from pipelines.text.stage import TextConfig, load_text_stage
+from pipelines.warehouse.connect import connect
 from tests.conftest import copy_fixture, query
 
 LANGUAGE_TABLES = {

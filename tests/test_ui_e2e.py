@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.core.warehouse import connect
 from pipelines.orchestration.automation import corpus_job
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
+from pipelines.warehouse.connect import connect
 from tests.conftest import FIXTURES
 from tests.test_pipeline import SEED_NAMES
 from tests.ui_support import (

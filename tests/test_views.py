@@ -11,12 +11,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.core.config import SplitConfig
-from pipelines.core.entities import EntityConfig
-from pipelines.core.entity_stage import load_entity_stage, rebuild_entities
-from pipelines.core.ingest import DumpFile, load_dump, stable_id
-from pipelines.core.text_stage import TextConfig, load_text_stage
-from pipelines.core.warehouse import SQL_DIR, VIEWS_DIR, apply_schema, connect
+from pipelines.entities.mentions import EntityConfig
+from pipelines.entities.stage import load_entity_stage, rebuild_entities
+from pipelines.ingest.config import SplitConfig
+from pipelines.ingest.load import DumpFile, load_dump, stable_id
+from pipelines.text.stage import TextConfig, load_text_stage
+from pipelines.warehouse.connect import SQL_DIR, VIEWS_DIR, apply_schema, connect
 from tests.conftest import FIXTURES
 
 DUMPS = ["seeds_gitingest.txt", "seeds_banner.txt", "bad_bytes_bare.txt"]

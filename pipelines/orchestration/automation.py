@@ -6,7 +6,7 @@ import os
 
 import dagster as dg
 
-from pipelines.core.ingest import discover_dumps, resolve_inside
+from pipelines.ingest.load import discover_dumps, resolve_inside
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME, dumps_partitions
 from pipelines.orchestration.settings import raw_dir_from_env
 

@@ -8,7 +8,7 @@ non-zero.
 import dagster as dg
 import duckdb
 
-from pipelines.core.quality import REFERENCES, TABLE_KEYS, duplicate_keys, orphan_rows
+from pipelines.warehouse.quality import REFERENCES, TABLE_KEYS, duplicate_keys, orphan_rows
 
 UNIQUE_KEYS = "unique_keys"
 NO_ORPHANS = "no_orphans"

@@ -2,14 +2,14 @@
 
 import dagster as dg
 
-from pipelines.core.entity_stage import load_entity_stage, rebuild_entities
-from pipelines.core.ingest import stable_id
-from pipelines.core.quality import mentions_without_entity
-from pipelines.core.warehouse import offset_mismatches
+from pipelines.entities.stage import load_entity_stage, rebuild_entities
+from pipelines.ingest.load import stable_id
 from pipelines.orchestration.checks import table_check_results, table_check_specs
 from pipelines.orchestration.markdown import markdown_table
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import EntityResource, WarehouseResource
+from pipelines.warehouse.connect import offset_mismatches
+from pipelines.warehouse.quality import mentions_without_entity
 
 ENTITY_OFFSETS = "mention_offsets"
 MENTIONS_COVERED = "mentions_covered"

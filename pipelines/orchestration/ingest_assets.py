@@ -3,7 +3,7 @@
 
 import dagster as dg
 
-from pipelines.core.ingest import IntegrityError, LoadResult, byte_conservation_violations, load_dump
+from pipelines.ingest.load import IntegrityError, LoadResult, byte_conservation_violations, load_dump
 from pipelines.orchestration.checks import table_check_results, table_check_specs
 from pipelines.orchestration.markdown import markdown_table
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions

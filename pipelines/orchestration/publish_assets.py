@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from pipelines.core.snapshot import publish_snapshot
 from pipelines.orchestration.partitions import WAREHOUSE_POOL
 from pipelines.orchestration.resources import WarehouseResource
+from pipelines.warehouse.snapshot import publish_snapshot
 
 # Everything the snapshot copies: it is published once they are all up to date.
 PUBLISHED_TABLES = [

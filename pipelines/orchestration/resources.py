@@ -10,13 +10,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.core.config import SplitConfig
-from pipelines.core.entities import EntityConfig
-from pipelines.core.ingest import DumpFile, discover_dumps
-from pipelines.core.language import LanguageConfig
-from pipelines.core.snapshot import default_snapshot_path
-from pipelines.core.text_stage import TextConfig
-from pipelines.core.warehouse import DEFAULT_MEMORY_LIMIT, apply_schema, connect
+from pipelines.entities.mentions import EntityConfig
+from pipelines.ingest.config import SplitConfig
+from pipelines.ingest.load import DumpFile, discover_dumps
+from pipelines.text.language import LanguageConfig
+from pipelines.text.stage import TextConfig
+from pipelines.warehouse.connect import DEFAULT_MEMORY_LIMIT, apply_schema, connect
+from pipelines.warehouse.snapshot import default_snapshot_path
 
 
 class WarehouseResource(dg.ConfigurableResource):

@@ -36,14 +36,14 @@ def marker_regex_from_env() -> str | None:
 
 def snapshot_from_env(warehouse: str) -> str:
     """``CORPUS_SNAPSHOT``, else ``<warehouse stem>.snapshot.duckdb`` next to the warehouse."""
-    from pipelines.core.snapshot import default_snapshot_path
+    from pipelines.warehouse.snapshot import default_snapshot_path
 
     value = os.environ.get("CORPUS_SNAPSHOT")
     return repo_path(value) if value else str(default_snapshot_path(warehouse))
 
 
 def duckdb_memory_limit_from_env() -> str:
-    from pipelines.core.warehouse import DEFAULT_MEMORY_LIMIT
+    from pipelines.warehouse.connect import DEFAULT_MEMORY_LIMIT
 
     return os.environ.get("CORPUS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
 

@@ -2,13 +2,13 @@
 
 import dagster as dg
 
-from pipelines.core.ingest import stable_id
-from pipelines.core.text_stage import TextStageResult, load_text_stage
-from pipelines.core.warehouse import offset_mismatches
+from pipelines.ingest.load import stable_id
 from pipelines.orchestration.checks import table_check_results, table_check_specs
 from pipelines.orchestration.markdown import markdown_table
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import TextStageResource, WarehouseResource
+from pipelines.text.stage import TextStageResult, load_text_stage
+from pipelines.warehouse.connect import offset_mismatches
 
 UND_SHARE = "und_share"
 PARAGRAPH_OFFSETS = "paragraph_offsets"

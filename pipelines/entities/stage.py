@@ -1,7 +1,7 @@
 """The entity stage: mentions per dump, and the corpus-wide entity tables rebuilt from them.
 
 Per dump: the clean paragraphs (from the text stage) and the document language go
-through :func:`pipelines.core.entities.extract_mentions`; mentions are written in one
+through :func:`pipelines.entities.mentions.extract_mentions`; mentions are written in one
 transaction. Each mention carries its ``entity_id``, a stable hash of its type and
 case- and accent-insensitive canonical name, so the same entity gets the same id in
 every dump. The cross-document ``entities`` and ``entity_aliases`` tables are then a
@@ -18,12 +18,12 @@ from dataclasses import asdict, dataclass
 import duckdb
 import pyarrow as pa
 
-from pipelines.core import stages
-from pipelines.core.entities import MODELS, EntityConfig, extract_mentions
-from pipelines.core.gazetteer import fold
-from pipelines.core.ingest import stable_id
-from pipelines.core.structure import CLEAN_KINDS
-from pipelines.core.warehouse import delete_dump_rows, insert_arrow, read_sql, transaction
+from pipelines.entities.gazetteer import fold
+from pipelines.entities.mentions import MODELS, EntityConfig, extract_mentions
+from pipelines.ingest.load import stable_id
+from pipelines.text.structure import CLEAN_KINDS
+from pipelines.warehouse import fingerprints as stages
+from pipelines.warehouse.connect import delete_dump_rows, insert_arrow, read_sql, transaction
 
 STAGE = "entities"
 STAGE_VERSION = "1"

@@ -30,17 +30,17 @@ from dataclasses import asdict, dataclass, field
 import duckdb
 import pyarrow as pa
 
-from pipelines.core import stages
-from pipelines.core.amounts import extract_amounts
-from pipelines.core.credits import extract_credits
-from pipelines.core.dates import extract_dates
-from pipelines.core.langid import warm_up
-from pipelines.core.language import LanguageConfig, detect_document, detect_paragraphs, is_prose
-from pipelines.core.metadata import build_metadata
-from pipelines.core.paragraphs import Paragraph, split_paragraphs
-from pipelines.core.quotes import extract_quotes
-from pipelines.core.structure import CLEAN_KINDS, classify, hashtag_spans, normalize_tag, normalized_key
-from pipelines.core.warehouse import delete_dump_rows, insert_arrow, transaction
+from pipelines.extract.amounts import extract_amounts
+from pipelines.extract.credits import extract_credits
+from pipelines.extract.dates import extract_dates
+from pipelines.extract.quotes import extract_quotes
+from pipelines.text.langid import warm_up
+from pipelines.text.language import LanguageConfig, detect_document, detect_paragraphs, is_prose
+from pipelines.text.metadata import build_metadata
+from pipelines.text.paragraphs import Paragraph, split_paragraphs
+from pipelines.text.structure import CLEAN_KINDS, classify, hashtag_spans, normalize_tag, normalized_key
+from pipelines.warehouse import fingerprints as stages
+from pipelines.warehouse.connect import delete_dump_rows, insert_arrow, transaction
 
 STAGE = "text"
 STAGE_VERSION = "2"

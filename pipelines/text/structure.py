@@ -20,7 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from pipelines.core.paragraphs import Paragraph
+from pipelines.text.paragraphs import Paragraph
 
 CLEAN_KINDS = frozenset({"title", "subtitle", "heading", "body"})
 

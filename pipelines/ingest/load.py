@@ -11,9 +11,9 @@ from pathlib import Path, PurePosixPath
 import duckdb
 import pyarrow as pa
 
-from pipelines.core.config import SplitConfig
-from pipelines.core.splitter import Document, DumpSummary, Reject, split_dump
-from pipelines.core.warehouse import delete_dump_rows, insert_arrow, per_dump_tables, read_sql, transaction
+from pipelines.ingest.config import SplitConfig
+from pipelines.ingest.splitter import Document, DumpSummary, Reject, split_dump
+from pipelines.warehouse.connect import delete_dump_rows, insert_arrow, per_dump_tables, read_sql, transaction
 
 # Bump when the splitter's output changes for the same input, so that every dump is reloaded.
 INGEST_VERSION = "1"

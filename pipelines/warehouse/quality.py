@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.core.warehouse import per_dump_tables, quote_identifier
+from pipelines.warehouse.connect import per_dump_tables, quote_identifier
 
 # The columns that identify a row of each table. `documents` declares no PRIMARY KEY
 # (a load inserts duplicates before moving them to `rejects`), so this check is what

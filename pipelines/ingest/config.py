@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.core.dialects import validate_custom_pattern
+from pipelines.ingest.dialects import validate_custom_pattern
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.core.fingerprint import simhash
-from pipelines.core.paragraphs import Paragraph
-from pipelines.core.structure import Structure
+from pipelines.text.fingerprint import simhash
+from pipelines.text.paragraphs import Paragraph
+from pipelines.text.structure import Structure
 
 WORDS_PER_MINUTE = 230
 _SENTENCE_END = re.compile(r"[.!?…]+[»”\"')]*(?=\s|$)")

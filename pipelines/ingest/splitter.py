@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import AnyStr, BinaryIO
 
-from pipelines.core.config import SplitConfig
-from pipelines.core.dialects import Dialect, compile_dialects, is_terminator
-from pipelines.core.encoding import Encoding, decode_counting, detect_encoding
+from pipelines.ingest.config import SplitConfig
+from pipelines.ingest.dialects import Dialect, compile_dialects, is_terminator
+from pipelines.ingest.encoding import Encoding, decode_counting, detect_encoding
 
 SNIFF_BYTES = 1 << 20
 # Bytes of blank lines a dialect may put after a document (two CRLFs in UTF-16).

@@ -18,9 +18,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pipelines.core import langid
-from pipelines.core.paragraphs import Paragraph
-from pipelines.core.structure import CLEAN_KINDS
+from pipelines.text import langid
+from pipelines.text.paragraphs import Paragraph
+from pipelines.text.structure import CLEAN_KINDS
 
 UNDETERMINED = "und"
 # Letters, plus the combining vowel signs of Indic and Thai scripts (not \w, yet letters there).

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from pipelines.core import gazetteer
+from pipelines.entities import gazetteer
 
 DEFAULT_PIPELINES = {"fr": "fr_core_news_sm"}
 LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "MISC": "MISC",
