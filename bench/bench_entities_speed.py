@@ -11,7 +11,7 @@ same clean paragraphs:
 2. raw ``nlp.pipe`` with every component enabled (what a naive call costs);
 3. ``extract_mentions`` (text preparation, spaCy, span repair, rules, normalization),
    one process: the stage's own cost, as a share of (1);
-4. ``load_entity_stage`` end to end on a temporary warehouse, 1 and 2 worker processes
+4. ``ENTITY_STAGE.load`` end to end on a temporary warehouse, 1 and 2 worker processes
    (workers are new processes: each loads the model and the gazetteer, ~10 s, included).
 
 Words are whitespace-separated tokens of the clean text. Results also go to
@@ -29,13 +29,16 @@ from pathlib import Path
 
 import spacy
 
-from pipelines.entities.mentions import MODELS, EntityConfig, extract_mentions, model_text
-from pipelines.entities.stage import load_entity_stage
+from pipelines.entities.mentions import extract_mentions
+from pipelines.entities.models import MODELS, EntityConfig, model_text
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.dumpwriter import format_dump
 from pipelines.ingest.load import DumpFile, load_dump
-from pipelines.text.stage import TextConfig, load_text_stage
-from pipelines.warehouse.connect import apply_schema, connect
+from pipelines.pipeline import ENTITY_STAGE, TEXT_STAGE
+from pipelines.runtime.executor import Parallelism
+from pipelines.text.document import TextConfig
+from pipelines.warehouse.connection import connect
+from pipelines.warehouse.schema import apply_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "fr_core_news_sm"
@@ -77,7 +80,7 @@ def main() -> None:
             apply_schema(con)
             dump = DumpFile(raw, "bench.txt")
             load_dump(con, dump, SplitConfig())
-            load_text_stage(con, dump.dump_id, TextConfig(), workers=2, parallel_min_documents=1)
+            TEXT_STAGE.load(con, dump.dump_id, TextConfig(), parallelism=Parallelism(workers=2, min_items=1))
             rows = con.execute(
                 "SELECT p.doc_id, l.language, p.ordinal, p.char_start, p.text FROM paragraphs p "
                 "JOIN document_languages l USING (doc_id) JOIN documents d USING (doc_id) "
@@ -104,9 +107,9 @@ def main() -> None:
         for workers in (1, 2):
             def stage(workers: int = workers) -> None:
                 with connect(warehouse) as con:
-                    load_entity_stage(con, DumpFile(raw, "bench.txt").dump_id, EntityConfig(), workers=workers,
-                                      parallel_min_documents=1, force=True)
-            results.append(timed(f"load_entity_stage end to end, {workers} worker(s)", words, stage))
+                    ENTITY_STAGE.load(con, DumpFile(raw, "bench.txt").dump_id, EntityConfig(),
+                                      parallelism=Parallelism(workers=workers, min_items=1), force=True)
+            results.append(timed(f"ENTITY_STAGE.load end to end, {workers} worker(s)", words, stage))
         ratio = results[2]["words_per_second"] / results[0]["words_per_second"]
         print(f"extract_mentions reaches {ratio:.0%} of raw nlp.pipe (tok2vec+ner) throughput")
         out = ROOT / "bench" / "out" / "entities_speed.json"

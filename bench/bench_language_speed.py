@@ -8,9 +8,9 @@ a paragraph in another language. Then measures, in documents per second:
 
 a. document-level language alone: ``detect_document`` given precomputed paragraph
    detections, single core;
-b. the whole analysis, ``analyze_documents`` (paragraph split, paragraph languages,
+b. the whole analysis, ``TEXT_STAGE.analyze_texts`` (paragraph split, paragraph languages,
    document language, row building), single core;
-c. ``load_text_stage`` end to end on a temporary DuckDB warehouse (the dump is written
+c. ``TEXT_STAGE.load`` end to end on a temporary DuckDB warehouse (the dump is written
    with ``format_dump(..., "gitingest")`` and ingested with ``load_dump``), with
    workers=1 and workers=2 (the latter includes the worker processes' start-up);
 
@@ -74,7 +74,8 @@ from pipelines.text.language import (  # noqa: E402
     is_prose,
 )
 from pipelines.text.paragraphs import Paragraph, split_paragraphs  # noqa: E402
-from pipelines.warehouse.connect import apply_schema, connect  # noqa: E402
+from pipelines.warehouse.connection import connect  # noqa: E402
+from pipelines.warehouse.schema import apply_schema  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "langid"
 OUT = ROOT / "bench" / "out" / "language_speed.json"
@@ -125,14 +126,16 @@ class StageUnderTest:
 
 
 def stage_under_test(config: LanguageConfig, documents: list[tuple[str, str, str]]) -> StageUnderTest:
-    stage = importlib.import_module("pipelines.text.stage")
-    text_config = stage.TextConfig(language=config)
+    pipeline = importlib.import_module("pipelines.pipeline")
+    executor = importlib.import_module("pipelines.runtime.executor")
+    text_config = importlib.import_module("pipelines.text.document").TextConfig(language=config)
+    stage = pipeline.TEXT_STAGE
     repeated = repeated_keys([text for _, _, text in documents], text_config)
     return StageUnderTest(
-        "pipelines.text.stage",
-        lambda batch: stage.analyze_documents(batch, text_config, repeated),
-        lambda con, dump_id, workers: stage.load_text_stage(
-            con, dump_id, text_config, workers=workers, parallel_min_documents=0, force=True
+        "pipelines.pipeline.TEXT_STAGE",
+        lambda batch: stage.analyze_texts(batch, text_config, repeated),
+        lambda con, dump_id, workers: stage.load(
+            con, dump_id, text_config, parallelism=executor.Parallelism(workers=workers, min_items=0), force=True
         ),
     )
 
@@ -293,7 +296,7 @@ def measure_load(
 ) -> dict[str, object]:
     """Ingest the dump into a temporary warehouse, then time the stage with 1 and 2 workers."""
     results: dict[str, object] = {}
-    loader = "load_text_stage"
+    loader = "TEXT_STAGE.load"
     generated = {name: iso for name, iso, _ in documents}
     with tempfile.TemporaryDirectory(prefix="bench-language-") as tmp:
         raw_dir = Path(tmp) / "raw"
@@ -406,7 +409,7 @@ def main(argv: list[str] | None = None) -> None:
     clear_caches()
     triples = [(name, "bench", text) for name, _, text in documents]
     timing, _ = timed(lambda: [stage.analyze(triples[i : i + 100]) for i in range(0, len(triples), 100)])
-    rows.append(row_for(f"(b) {short}.analyze_documents", len(triples), timing, "1 core, rows built"))
+    rows.append(row_for(f"(b) {short}.analyze_texts", len(triples), timing, "1 core, rows built"))
 
     if not args.skip_load:
         results["load"] = measure_load(documents, stage, rows)

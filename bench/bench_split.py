@@ -357,7 +357,7 @@ def child_baseline(kind: str) -> dict[str, Any]:
         import pipelines.ingest.splitter  # noqa: F401
     elif kind == "load":
         import pipelines.ingest.load
-        import pipelines.warehouse.connect  # noqa: F401
+        import pipelines.warehouse.connection  # noqa: F401
     memory = _memory(_current_rss_mb())
     if kind == "load":
         # pyarrow imports pandas lazily on the first Table.from_pydict; the load pays for it.
@@ -432,7 +432,8 @@ def child_load(path: str, memory_limit: str | None = None) -> dict[str, Any]:
     """
     from pipelines.ingest.config import SplitConfig
     from pipelines.ingest.load import DumpFile, load_dump
-    from pipelines.warehouse.connect import apply_schema, connect
+    from pipelines.warehouse.connection import connect
+    from pipelines.warehouse.schema import apply_schema
 
     dump_path = Path(path)
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
@@ -488,7 +489,8 @@ def child_profile(phase: str, path: str, pstats_path: str, top: int) -> str:
     else:
         from pipelines.ingest.config import SplitConfig
         from pipelines.ingest.load import DumpFile, load_dump
-        from pipelines.warehouse.connect import apply_schema, connect
+        from pipelines.warehouse.connection import connect
+        from pipelines.warehouse.schema import apply_schema
 
         with (
             tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp,

@@ -20,8 +20,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from pipelines.entities.gazetteer import fold
-from pipelines.entities.mentions import EntityConfig, extract_mentions
-from pipelines.text.stage import TextConfig, analyze_documents
+from pipelines.entities.mentions import extract_mentions
+from pipelines.entities.models import EntityConfig
+from pipelines.pipeline import TEXT_STAGE
+from pipelines.text.document import TextConfig
 from pipelines.text.structure import CLEAN_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +62,7 @@ def evaluate(gold_dir: Path) -> dict:
     for annotation_path in sorted((gold_dir / "annotations").glob("*.json")):
         gold = json.loads(annotation_path.read_text(encoding="utf-8"))
         text = (gold_dir / "articles" / gold["file"]).read_text(encoding="utf-8")
-        rows = analyze_documents([(gold["file"], "gold", text)], TextConfig())
+        rows = TEXT_STAGE.analyze_texts([(gold["file"], "gold", text)], TextConfig())
         language = rows["document_languages"][0]["language"]
         clean = [(p["ordinal"], p["char_start"], p["text"]) for p in rows["paragraphs"] if p["kind"] in CLEAN_KINDS]
         _, mentions = next(extract_mentions([(gold["file"], language, clean)], EntityConfig()))

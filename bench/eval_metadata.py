@@ -3,7 +3,7 @@
 Run:  .venv/bin/python bench/eval_metadata.py [--gold tests/fixtures/gold] [--json bench/out/metadata_eval.json]
 
 Each article in ``<gold>/articles`` goes through the same code as the pipeline
-(``pipelines.text.stage.analyze_documents``); its annotation in
+(``pipelines.pipeline.TEXT_STAGE.analyze_texts``); its annotation in
 ``<gold>/annotations/<stem>.json`` is the truth. Matching, per field:
 
 - title, subtitle, section, byline: one value per document, compared after
@@ -27,7 +27,8 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from pipelines.text.stage import TextConfig, analyze_documents
+from pipelines.pipeline import TEXT_STAGE
+from pipelines.text.document import TextConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -94,7 +95,7 @@ def evaluate(gold_dir: Path) -> dict:
         gold = json.loads(annotation_path.read_text(encoding="utf-8"))
         text = (gold_dir / "articles" / gold["file"]).read_text(encoding="utf-8")
         doc = gold["file"]
-        rows = analyze_documents([(doc, "gold", text)], TextConfig())
+        rows = TEXT_STAGE.analyze_texts([(doc, "gold", text)], TextConfig())
         meta = rows["document_metadata"][0]
         for field in ("title", "subtitle", "section", "byline"):
             predicted, truth = norm(meta[field]), norm(gold.get(field))

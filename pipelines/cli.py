@@ -18,9 +18,12 @@ import dagster as dg
 import duckdb
 
 from pipelines.ingest.load import discover_dumps
+from pipelines.orchestration import settings
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
-from pipelines.orchestration.settings import raw_dir_from_env, repo_path, snapshot_from_env, warehouse_from_env
-from pipelines.warehouse.connect import connect
+from pipelines.orchestration.settings import repo_path
+from pipelines.warehouse import dictionary
+from pipelines.warehouse.connection import connect
+from pipelines.warehouse.snapshot import default_snapshot_path
 
 # INFO keeps the progress lines and warnings, drops Dagster's per-event DEBUG chatter.
 EXAMPLE_QUERY = 'python -m pipelines sql "SELECT * FROM document_overview LIMIT 5"'
@@ -60,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--parquet-dir", type=Path, required=True, help="directory for the Parquet files")
     export.add_argument("--views", action="store_true", help="also export the analyst views")
     _add_source_arguments(export)
+
+    dictionary = commands.add_parser(
+        "dictionary", help="regenerate sql/schema/tables.sql and sql/README.md's column tables from the declarations",
+    )
+    dictionary.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
     return parser
 
 
@@ -78,7 +86,18 @@ def main(argv: list[str] | None = None) -> int:
         return run_query(args.query, args.warehouse, args.csv, args.parquet, args.max_rows)
     if args.command == "export":
         return export_parquet(args.parquet_dir, args.warehouse, args.views)
+    if args.command == "dictionary":
+        return regenerate_dictionary(check=args.check)
     return 2
+
+
+def regenerate_dictionary(*, check: bool) -> int:
+    stale = dictionary.stale_files() if check else dictionary.write()
+    for path in stale:
+        print(f"{'stale' if check else 'rewrote'}: {path}")
+    if not stale:
+        print("sql/schema/tables.sql and sql/README.md match pipelines/warehouse/tables.py")
+    return 1 if check and stale else 0
 
 
 def _read_source(warehouse: str | None) -> Path | None:
@@ -89,9 +108,10 @@ def _read_source(warehouse: str | None) -> Path | None:
     if warehouse:
         source = Path(repo_path(warehouse))
     else:
-        live = warehouse_from_env()
-        snapshot = Path(snapshot_from_env(live))
-        source = snapshot if snapshot.is_file() else Path(live)
+        live = Path(repo_path(settings.WAREHOUSE.resolve()))
+        configured = settings.SNAPSHOT.resolve()
+        snapshot = Path(repo_path(configured)) if configured else default_snapshot_path(live)
+        source = snapshot if snapshot.is_file() else live
     if not source.is_file():
         print(f"error: no warehouse at {source}; run `python -m pipelines materialize` first", file=sys.stderr)
         return None
@@ -153,13 +173,13 @@ def _instance() -> dg.DagsterInstance:
 def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: str | None) -> int:
     from pipelines.definitions import ASSETS, CORPUS_ASSETS, PARTITIONED_ASSETS, build_resources
 
-    raw_dir = repo_path(raw_dir) if raw_dir else raw_dir_from_env()
-    warehouse = repo_path(warehouse) if warehouse else warehouse_from_env()
+    raw_dir = repo_path(raw_dir or settings.RAW_DIR.resolve())
+    warehouse = repo_path(warehouse or settings.WAREHOUSE.resolve())
     if not Path(raw_dir).is_dir():
         print(f"error: raw directory {raw_dir} does not exist", file=sys.stderr)
         return 2
     try:
-        resources = build_resources(raw_dir=raw_dir, warehouse=warehouse, marker_regex=marker_regex)
+        resources = build_resources(raw_dir=raw_dir, warehouse=warehouse, marker_regex=marker_regex, resolve_now=True)
         resources["raw_dumps"].split_config()  # validates the marker regex before any run
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipelines.orchestration import settings
 from pipelines.orchestration.automation import (
     corpus_job,
     daily_refresh,
@@ -14,17 +15,10 @@ from pipelines.orchestration.ingest_assets import documents
 from pipelines.orchestration.publish_assets import warehouse_snapshot
 from pipelines.orchestration.resources import (
     EntityResource,
+    ExecutorResource,
     RawDumpsResource,
     TextStageResource,
     WarehouseResource,
-)
-from pipelines.orchestration.settings import (
-    duckdb_memory_limit_from_env,
-    marker_regex_from_env,
-    max_document_bytes_from_env,
-    raw_dir_from_env,
-    snapshot_from_env,
-    warehouse_from_env,
 )
 from pipelines.orchestration.text_assets import text_stage
 
@@ -38,21 +32,35 @@ def build_resources(
     warehouse: str | None = None,
     marker_regex: str | None = None,
     snapshot: str | None = None,
+    *,
+    resolve_now: bool = False,
 ) -> dict[str, dg.ConfigurableResource]:
-    """Resources from explicit values, falling back to the environment."""
+    """Resources from explicit values, falling back to the environment.
+
+    By default an environment variable that is set becomes a ``dg.EnvVar``, which Dagster
+    resolves when a run, sensor or schedule starts; ``resolve_now`` reads it at once
+    instead, for entry points that use the resources' values outside a run (the CLI).
+    """
+
+    def pick(explicit: str | None, setting: settings.Setting):
+        if explicit:
+            return explicit
+        return setting.resolve() if resolve_now else setting.value()
+
     return {
         "warehouse": WarehouseResource(
-            path=warehouse or warehouse_from_env(),
-            snapshot_path=snapshot or snapshot_from_env(warehouse or warehouse_from_env()),
-            memory_limit=duckdb_memory_limit_from_env(),
+            path=pick(warehouse, settings.WAREHOUSE),
+            snapshot_path=pick(snapshot, settings.SNAPSHOT),
+            memory_limit=pick(None, settings.DUCKDB_MEMORY_LIMIT),
         ),
         "raw_dumps": RawDumpsResource(
-            raw_dir=raw_dir or raw_dir_from_env(),
-            marker_regex=marker_regex or marker_regex_from_env(),
-            max_document_bytes=max_document_bytes_from_env(),
+            raw_dir=pick(raw_dir, settings.RAW_DIR),
+            marker_regex=pick(marker_regex, settings.MARKER_REGEX),
+            max_document_bytes=pick(None, settings.MAX_DOCUMENT_BYTES),
         ),
         "text": TextStageResource(),
         "entities": EntityResource(),
+        "executor": ExecutorResource(),
     }
 
 

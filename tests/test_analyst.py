@@ -13,7 +13,8 @@ from pipelines import cli
 from pipelines.ingest import load as ingest
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.dumpwriter import format_dump
-from pipelines.warehouse.connect import apply_schema, connect
+from pipelines.warehouse.connection import connect
+from pipelines.warehouse.schema import apply_schema
 from pipelines.warehouse.snapshot import default_snapshot_path, publish_snapshot
 from tests.conftest import copy_fixture
 

@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 
 from pipelines.entities.gazetteer import fold, lookup
-from pipelines.entities.mentions import EntityConfig, canonical_form, extract_mentions, model_text
+from pipelines.entities.mentions import extract_mentions
+from pipelines.entities.models import EntityConfig, model_text
+from pipelines.entities.normalize import canonical_form
 from pipelines.entities.stage import entity_id
-from pipelines.text.stage import TextConfig, analyze_documents
+from pipelines.pipeline import TEXT_STAGE
+from pipelines.text.document import TextConfig
 from pipelines.text.structure import CLEAN_KINDS
 from tests.conftest import copy_fixture, query
 
@@ -17,7 +20,7 @@ SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
 
 def mentions_of(text: str, language: str = "fr"):
-    rows = analyze_documents([("d", "x", text)], TextConfig())
+    rows = TEXT_STAGE.analyze_texts([("d", "x", text)], TextConfig())
     clean = [(p["ordinal"], p["char_start"], p["text"]) for p in rows["paragraphs"] if p["kind"] in CLEAN_KINDS]
     _, mentions = next(extract_mentions([("d", language, clean)], EntityConfig()))
     return mentions

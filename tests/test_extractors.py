@@ -9,8 +9,9 @@ import pytest
 from pipelines.extract.amounts import extract_amounts, parse_number
 from pipelines.extract.credits import extract_credits
 from pipelines.extract.dates import extract_dates
+from pipelines.extract.hashtags import normalize_tag
 from pipelines.extract.quotes import extract_quotes
-from pipelines.text.structure import hashtag_spans, is_hashtag_line, normalize_tag
+from pipelines.text.structure import hashtag_spans, is_hashtag_line
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 SEED_000 = (SEEDS / "000_87bfc9b8775dda3f.txt").read_text(encoding="utf-8")

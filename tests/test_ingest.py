@@ -10,7 +10,8 @@ import pytest
 from pipelines.ingest import load as ingest
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.dumpwriter import format_dump
-from pipelines.warehouse.connect import apply_schema, connect
+from pipelines.warehouse.connection import connect
+from pipelines.warehouse.schema import apply_schema
 
 
 @pytest.fixture

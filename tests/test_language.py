@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.pipeline import TEXT_STAGE
+from pipelines.text.document import TextConfig
 from pipelines.text.language import (
     UNDETERMINED,
     LanguageConfig,
@@ -14,7 +16,6 @@ from pipelines.text.language import (
     detect_text,
 )
 from pipelines.text.paragraphs import split_paragraphs
-from pipelines.text.stage import TextConfig, analyze_documents
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONFIG = LanguageConfig()
@@ -124,4 +125,4 @@ def test_confusable_short_text_needs_a_clear_margin():
 
 def test_same_input_gives_identical_output_twice():
     batch = [("d1", "x", seed("000_87bfc9b8775dda3f.txt")), ("d2", "x", "\n\n".join(paragraphs_of("en", 2)))]
-    assert analyze_documents(batch, TextConfig()) == analyze_documents(batch, TextConfig())
+    assert TEXT_STAGE.analyze_texts(batch, TextConfig()) == TEXT_STAGE.analyze_texts(batch, TextConfig())

@@ -10,7 +10,7 @@ import dagster as dg
 import pytest
 
 from pipelines.cli import main
-from pipelines.definitions import defs
+from pipelines.definitions import build_resources, defs
 from pipelines.orchestration.automation import daily_refresh, raw_dumps_sensor
 from tests.conftest import copy_fixture, query
 
@@ -31,19 +31,21 @@ def test_sensor_adds_partitions_for_new_and_reruns_changed_files(raw_dir, instan
     copy_fixture("seeds_gitingest.txt", raw_dir)
     copy_fixture("seeds_banner.txt", raw_dir)
     (raw_dir / ".hidden").write_text("not a dump")
+    # the sensor's raw directory comes from CORPUS_RAW_DIR through its resource, as in the UI
+    resources = {"raw_dumps": build_resources()["raw_dumps"]}
 
-    first = raw_dumps_sensor(dg.build_sensor_context(instance=instance))
+    first = raw_dumps_sensor(dg.build_sensor_context(instance=instance, resources=resources))
     assert sorted(r.partition_key for r in first.run_requests) == ["seeds_banner.txt", "seeds_gitingest.txt"]
     assert first.dynamic_partitions_requests[0].partition_keys == ["seeds_banner.txt", "seeds_gitingest.txt"]
     instance.add_dynamic_partitions("dumps", first.dynamic_partitions_requests[0].partition_keys)
 
-    idle = raw_dumps_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    idle = raw_dumps_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources))
     assert not idle.run_requests and idle.skip_reason
 
     changed = raw_dir / "seeds_banner.txt"
     changed.write_bytes(changed.read_bytes() + b"=== FILE: x ===\nnew\n")
     os.utime(changed, ns=(1, 2_000_000_000))
-    rerun = raw_dumps_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
+    rerun = raw_dumps_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources))
     assert [r.partition_key for r in rerun.run_requests] == ["seeds_banner.txt"]
     assert not rerun.dynamic_partitions_requests
 
@@ -124,7 +126,7 @@ def test_a_locked_warehouse_is_retried_with_backoff(tmp_path, caplog):
     import sys
     import time
 
-    from pipelines.warehouse.connect import connect
+    from pipelines.warehouse.connection import connect
 
     path = tmp_path / "w.duckdb"
     holder = subprocess.Popen(

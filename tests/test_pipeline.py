@@ -178,6 +178,6 @@ def test_partition_key_cannot_escape_raw_dir(raw_dir, run_dump):
 
 
 def ingest_connection(path: Path):
-    from pipelines.warehouse.connect import connect
+    from pipelines.warehouse.connection import connect
 
     return connect(path, read_only=True)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipelines.warehouse import quality
-from pipelines.warehouse.connect import apply_schema, connect
+from pipelines.warehouse.connection import connect
+from pipelines.warehouse.schema import apply_schema
 from tests.conftest import copy_fixture
 
 

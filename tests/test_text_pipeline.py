@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.ingest.load import stable_id
 from pipelines.orchestration.resources import TextStageResource
-from pipelines.text.stage import TextConfig, load_text_stage
-from pipelines.warehouse.connect import connect
+from pipelines.pipeline import TEXT_STAGE
+from pipelines.runtime.executor import Parallelism
+from pipelines.runtime.ids import stable_id
+from pipelines.text.document import TextConfig
+from pipelines.warehouse.connection import connect
 from tests.conftest import copy_fixture, query
 
 LANGUAGE_TABLES = {
@@ -111,8 +113,9 @@ def test_parallel_workers_give_the_same_tables(raw_dir, warehouse_path, run_dump
     run_dump("seeds_gitingest.txt")
     before = {name: query(warehouse_path, sql) for name, sql in LANGUAGE_TABLES.items()}
     with connect(warehouse_path) as con:
-        result = load_text_stage(
-            con, stable_id("seeds_gitingest.txt"), TextConfig(), workers=2, parallel_min_documents=1, force=True
+        result = TEXT_STAGE.load(
+            con, stable_id("seeds_gitingest.txt"), TextConfig(), parallelism=Parallelism(workers=2, min_items=1),
+            force=True,
         )
     assert not result.skipped and result.n_documents == 2
     assert {name: query(warehouse_path, sql) for name, sql in LANGUAGE_TABLES.items()} == before

@@ -17,7 +17,7 @@ import pytest
 
 from pipelines.orchestration.automation import corpus_job
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
-from pipelines.warehouse.connect import connect
+from pipelines.warehouse.connection import connect
 from tests.conftest import FIXTURES
 from tests.test_pipeline import SEED_NAMES
 from tests.ui_support import (

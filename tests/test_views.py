@@ -11,12 +11,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.entities.mentions import EntityConfig
-from pipelines.entities.stage import load_entity_stage, rebuild_entities
+from pipelines.entities.models import EntityConfig
+from pipelines.entities.stage import rebuild_entities
 from pipelines.ingest.config import SplitConfig
-from pipelines.ingest.load import DumpFile, load_dump, stable_id
-from pipelines.text.stage import TextConfig, load_text_stage
-from pipelines.warehouse.connect import SQL_DIR, VIEWS_DIR, apply_schema, connect
+from pipelines.ingest.load import DumpFile, load_dump
+from pipelines.pipeline import ENTITY_STAGE, TEXT_STAGE
+from pipelines.runtime.ids import stable_id
+from pipelines.text.document import TextConfig
+from pipelines.warehouse.connection import SQL_DIR, connect
+from pipelines.warehouse.schema import VIEWS_DIR, apply_schema
 from tests.conftest import FIXTURES
 
 DUMPS = ["seeds_gitingest.txt", "seeds_banner.txt", "bad_bytes_bare.txt"]
@@ -45,8 +48,8 @@ def con(tmp_path_factory) -> Iterator[duckdb.DuckDBPyConnection]:
         apply_schema(writer)
         for name in DUMPS:
             result = load_dump(writer, DumpFile(raw, name), SplitConfig())
-            load_text_stage(writer, result.dump_id, TextConfig())
-            load_entity_stage(writer, result.dump_id, EntityConfig(pipelines={}))
+            TEXT_STAGE.load(writer, result.dump_id, TextConfig())
+            ENTITY_STAGE.load(writer, result.dump_id, EntityConfig(pipelines={}))
         rebuild_entities(writer)
         apply_schema(writer)  # a second run: the views must be re-creatable
     reader = duckdb.connect(str(warehouse), read_only=True)

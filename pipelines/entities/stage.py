@@ -1,8 +1,8 @@
 """The entity stage: mentions per dump, and the corpus-wide entity tables rebuilt from them.
 
 Per dump: the clean paragraphs (from the text stage) and the document language go
-through :func:`pipelines.entities.mentions.extract_mentions`; mentions are written in one
-transaction. Each mention carries its ``entity_id``, a stable hash of its type and
+through :func:`pipelines.entities.mentions.extract_mentions`; mentions are written in
+one transaction. Each mention carries its ``entity_id``, a stable hash of its type and
 case- and accent-insensitive canonical name, so the same entity gets the same id in
 every dump. The cross-document ``entities`` and ``entity_aliases`` tables are then a
 pure SQL aggregation over all mentions (``sql/transforms/entities.sql``).
@@ -10,33 +10,31 @@ pure SQL aggregation over all mentions (``sql/transforms/entities.sql``).
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from functools import partial
 
 import duckdb
-import pyarrow as pa
 
 from pipelines.entities.gazetteer import fold
-from pipelines.entities.mentions import MODELS, EntityConfig, extract_mentions
-from pipelines.ingest.load import stable_id
+from pipelines.entities.mentions import extract_mentions
+from pipelines.entities.models import MODELS, EntityConfig
+from pipelines.runtime.ids import stable_id
+from pipelines.runtime.stage import Stage
+from pipelines.runtime.steps import Record, Step
 from pipelines.text.structure import CLEAN_KINDS
-from pipelines.warehouse import fingerprints as stages
-from pipelines.warehouse.connect import delete_dump_rows, insert_arrow, read_sql, transaction
+from pipelines.warehouse.connection import read_sql, transaction
 
-STAGE = "entities"
-STAGE_VERSION = "1"
 READ_BATCH = 500
-MENTION_SCHEMA = pa.schema(
-    [
-        ("doc_id", pa.string()), ("dump_id", pa.string()), ("entity_id", pa.string()), ("text", pa.string()),
-        ("type", pa.string()), ("canonical", pa.string()), ("country_code", pa.string()),
-        ("char_start", pa.int32()), ("char_end", pa.int32()), ("paragraph_ordinal", pa.int32()),
-        ("method", pa.string()),
-    ]
-)
 Document = tuple[str, str, list[tuple[int, int, str]]]  # doc_id, language, clean paragraphs
+
+
+@dataclass
+class EntityRecord(Record):
+    """One document in the entity stage: its language and clean paragraphs (ordinal, char_start, text)."""
+
+    language: str = "und"
+    paragraphs: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -52,53 +50,57 @@ def entity_id(entity_type: str, canonical: str) -> str:
     return stable_id(entity_type, fold(canonical))
 
 
-def mention_rows(documents: list[Document], dump_id: str, config: EntityConfig) -> list[dict]:
-    """Mention rows for a batch of documents. Pure apart from the per-process model cache."""
-    rows = []
-    for doc_id, mentions in extract_mentions(documents, config):
-        for m in mentions:
-            rows.append(
-                {
-                    "doc_id": doc_id, "dump_id": dump_id, "entity_id": entity_id(m.type, m.canonical),
-                    "text": m.text, "type": m.type, "canonical": m.canonical, "country_code": m.country_code,
-                    "char_start": m.char_start, "char_end": m.char_end, "paragraph_ordinal": m.paragraph_ordinal,
-                    "method": m.method,
-                }
-            )
-    return rows
+class ExtractEntities(Step[EntityRecord, EntityConfig]):
+    """People, organisations, places and misc in each document's clean paragraphs.
+
+    Works on the whole batch at once, so that each spaCy pipeline sees its language's
+    paragraphs through one ``nlp.pipe``.
+    """
+
+    tables = ("entity_mentions",)
+
+    def run(self, records: Iterable[EntityRecord], context: EntityConfig) -> Iterator[EntityRecord]:
+        records = list(records)
+        found = extract_mentions(((r.doc_id, r.language, r.paragraphs) for r in records), context)
+        for record, (_, mentions) in zip(records, found, strict=True):
+            for m in mentions:
+                record.emit(
+                    "entity_mentions", entity_id=entity_id(m.type, m.canonical), text=m.text, type=m.type,
+                    canonical=m.canonical, country_code=m.country_code, char_start=m.char_start,
+                    char_end=m.char_end, paragraph_ordinal=m.paragraph_ordinal, method=m.method,
+                )
+            yield record
 
 
-def load_entity_stage(
-    con: duckdb.DuckDBPyConnection,
-    dump_id: str,
-    config: EntityConfig,
-    *,
-    workers: int = 1,
-    parallel_min_documents: int = 500,
-    force: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-) -> EntityStageResult:
-    """Recompute one dump's mentions unless its text-stage output and the settings are unchanged."""
-    upstream = con.execute(
-        "SELECT fingerprint FROM stage_runs WHERE dump_id = ? AND stage = 'text'", [dump_id]
-    ).fetchone()
-    if upstream is None:
-        raise LookupError(f"dump {dump_id} has no text-stage output; materialize the text stage first")
-    fingerprint = f"{upstream[0]}|{STAGE_VERSION}|{sorted(asdict(config).items())!r}"
-    if not force and stages.is_current(con, dump_id, STAGE, fingerprint):
-        return summarize(con, dump_id, skipped=True)
-    total = con.execute("SELECT count(*) FROM documents WHERE dump_id = ?", [dump_id]).fetchone()[0]
-    use_workers = workers if workers > 1 and total >= parallel_min_documents else 1
-    with transaction(con):
-        delete_dump_rows(con, ["entity_mentions"], dump_id)
-        done = 0
-        for documents, rows in _extracted(con, dump_id, config, use_workers):
-            insert_arrow(con, "entity_mentions", pa.Table.from_pylist(rows, schema=MENTION_SCHEMA))
-            done += documents
-            if progress is not None:
-                progress(done, total)
-        stages.record(con, dump_id, STAGE, fingerprint)
-    return summarize(con, dump_id, skipped=False)
+class EntityStage(Stage[EntityRecord, EntityConfig, EntityConfig, EntityStageResult]):
+    """Reads the text stage's clean paragraphs and document languages; writes ``entity_mentions``."""
+
+    name = "entities"
+    version = "1"
+    upstream = "text"
+
+    def settings(self, config: EntityConfig) -> str:
+        return f"{sorted(asdict(config).items())!r}"
+
+    def context(self, con: duckdb.DuckDBPyConnection, dump_id: str, config: EntityConfig, n_documents: int):
+        return config
+
+    def read(self, con: duckdb.DuckDBPyConnection, dump_id: str) -> Iterator[list[EntityRecord]]:
+        for batch in _documents(con, dump_id):
+            yield [EntityRecord(doc_id, dump_id, language=language, paragraphs=paragraphs)
+                   for doc_id, language, paragraphs in batch]
+
+    def initializer(self, config: EntityConfig):
+        return partial(load_models, config)
+
+    def summarize(self, con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) -> EntityStageResult:
+        return summarize(con, dump_id, skipped=skipped)
+
+
+def load_models(config: EntityConfig) -> None:
+    """Load every configured spaCy pipeline into this process's cache (a worker's initializer)."""
+    for name in set(config.pipelines.values()):
+        MODELS.get(name)
 
 
 def _documents(con: duckdb.DuckDBPyConnection, dump_id: str) -> Iterator[list[Document]]:
@@ -117,31 +119,6 @@ def _documents(con: duckdb.DuckDBPyConnection, dump_id: str) -> Iterator[list[Do
                    for doc_id, language, paras in batch]
     finally:
         reader.close()
-
-
-def _extracted(
-    con: duckdb.DuckDBPyConnection, dump_id: str, config: EntityConfig, workers: int
-) -> Iterator[tuple[int, list[dict]]]:
-    if workers <= 1:
-        for batch in _documents(con, dump_id):
-            yield len(batch), mention_rows(batch, dump_id, config)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_load_models, initargs=(config,)
-    ) as pool:
-        for batch in _documents(con, dump_id):
-            chunk = max(len(batch) // workers, 1)
-            parts = [batch[i : i + chunk] for i in range(0, len(batch), chunk)]
-            rows: list[dict] = []
-            for part_rows in pool.map(mention_rows, parts, [dump_id] * len(parts), [config] * len(parts)):
-                rows += part_rows
-            yield len(batch), rows
-
-
-def _load_models(config: EntityConfig) -> None:
-    for name in set(config.pipelines.values()):
-        MODELS.get(name)
 
 
 def rebuild_entities(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.runtime.steps import Step
+from pipelines.text.document import TextContext, TextRecord
+
 _SEP = r"[ \u00a0\u202f]"
 _NUMBER = (
     rf"(?P<num>\d{{1,3}}(?:{_SEP}\d{{3}})+(?:,\d+)?"  # 8 000 / 8 000,5
@@ -160,3 +163,18 @@ def _word_amount(text: str, match: re.Match) -> Amount | None:
     if match.group(0).lower().endswith("s") and word in ("dizaine", "douzaine", "centaine", "dozen", "hundred"):
         return None  # "des dizaines de", "dozens of": no definite number
     return Amount(text[match.start() : thing_match.end()], match.start(), thing_match.end(), value, "count", thing)
+
+
+class ExtractAmounts(Step[TextRecord, TextContext]):
+    """Counts, sums of money and percentages in the article's clean paragraphs."""
+
+    tables = ("amounts",)
+
+    def process(self, record: TextRecord, context: TextContext) -> None:
+        for paragraph in record.clean_paragraphs():
+            for amount in extract_amounts(paragraph.text):
+                record.emit(
+                    "amounts", text=amount.text, value=amount.value, kind=amount.kind, thing=amount.thing,
+                    char_start=paragraph.char_start + amount.char_start,
+                    char_end=paragraph.char_start + amount.char_end,
+                )

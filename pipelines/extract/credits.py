@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.runtime.steps import Step
+from pipelines.text.document import TextContext, TextRecord
+
 AGENCIES = {
     "REUTERS": r"reuters", "AFP": r"afp|agence france[- ]presse", "AP": r"ap|associated press",
     "Getty Images": r"getty(?: images)?", "EPA": r"epa(?:-efe)?", "EFE": r"efe", "Xinhua": r"xinhua",
@@ -65,3 +68,18 @@ def extract_credits(caption: str) -> list[PhotoCredit]:
             start = caption.index(text, match.start("credit"))
             credits.append(PhotoCredit(text, agencies_in(text), start, start + len(text)))
     return credits
+
+
+class ExtractPhotoCredits(Step[TextRecord, TextContext]):
+    """Photo credits of the document's captions, with the agencies they name."""
+
+    tables = ("photo_credits",)
+
+    def process(self, record: TextRecord, context: TextContext) -> None:
+        for paragraph in record.paragraphs_of(frozenset({"caption"})):
+            for credit in extract_credits(paragraph.text):
+                record.emit(
+                    "photo_credits", credit=credit.credit, agencies=list(credit.agencies),
+                    char_start=paragraph.char_start + credit.char_start,
+                    char_end=paragraph.char_start + credit.char_end,
+                )

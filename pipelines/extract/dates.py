@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.runtime.steps import Step
+from pipelines.text.document import TextContext, TextRecord
+
 MONTHS = {
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
     "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
@@ -98,3 +101,20 @@ def _mention(kind: str, match: re.Match, text: str, language: str | None) -> Dat
 def _looks_like_date_context(text: str, match: re.Match) -> bool:
     before = text[max(0, match.start() - 6) : match.start()].lower()
     return bool(re.search(r"(?:le|on|du|au|since|depuis)\s*$", before)) or match.group(0)[0].isdigit()
+
+
+class ExtractDates(Step[TextRecord, TextContext]):
+    """Dates, months, years, weekdays and relative dates in the article's clean paragraphs,
+    read in the document's language."""
+
+    tables = ("dates_mentioned",)
+
+    def process(self, record: TextRecord, context: TextContext) -> None:
+        language = record.language.detection.language if record.language else None
+        for paragraph in record.clean_paragraphs():
+            for mention in extract_dates(paragraph.text, language):
+                record.emit(
+                    "dates_mentioned", text=mention.text, kind=mention.kind, value=mention.value,
+                    char_start=paragraph.char_start + mention.char_start,
+                    char_end=paragraph.char_start + mention.char_end,
+                )

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.runtime.steps import Step
+from pipelines.text.document import TextContext, TextRecord
+
 _QUOTE_PAIRS = re.compile(
     r"«\s*(?P<a>[^«»]{2,1500}?)\s*»|“(?P<b>[^“”]{2,1500}?)”|(?<![\w\"])\"(?P<c>[^\"\n]{2,1500}?)\"(?![\w\"])"
 )
@@ -299,3 +302,24 @@ def _propagate_to_continuations(quotes: list[Quote], text: str) -> list[Quote]:
             quote = Quote(quote.text, quote.char_start, quote.char_end, previous.speaker, None, None)
         result.append(quote)
     return result
+
+
+class ExtractQuotes(Step[TextRecord, TextContext]):
+    """Quotations of the article with speaker and verb; quotes in footers or captions are not the article's.
+
+    Quotes are found on the whole text (an attribution may sit in the paragraph before),
+    then kept only when they start in a clean paragraph.
+    """
+
+    tables = ("quotes",)
+
+    def process(self, record: TextRecord, context: TextContext) -> None:
+        clean = [(p.char_start, p.char_end, p.ordinal) for p in record.clean_paragraphs()]
+        for quote in extract_quotes(record.text):
+            ordinal = next((o for start, end, o in clean if start <= quote.char_start < end), None)
+            if ordinal is not None:
+                record.emit(
+                    "quotes", quote=quote.text, speaker=quote.speaker, speaker_text=quote.speaker_text,
+                    verb=quote.verb, char_start=quote.char_start, char_end=quote.char_end,
+                    paragraph_ordinal=ordinal,
+                )

@@ -13,31 +13,16 @@ import pyarrow as pa
 
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.splitter import Document, DumpSummary, Reject, split_dump
-from pipelines.warehouse.connect import delete_dump_rows, insert_arrow, per_dump_tables, read_sql, transaction
+from pipelines.runtime.ids import stable_id
+from pipelines.warehouse import fingerprints
+from pipelines.warehouse.connection import delete_dump_rows, insert_arrow, read_sql, transaction
+from pipelines.warehouse.tables import arrow_schema, arrow_table, per_dump_table_names
 
 # Bump when the splitter's output changes for the same input, so that every dump is reloaded.
 INGEST_VERSION = "1"
 # A batch goes to DuckDB at whichever comes first: keeps Arrow's memory small for long documents.
 BATCH_ROWS = 5_000
 BATCH_BYTES = 4 * 1024 * 1024
-
-_DOCUMENT_SCHEMA = pa.schema(
-    [
-        ("doc_id", pa.string()), ("dump_id", pa.string()), ("ordinal", pa.int32()),
-        ("name", pa.string()), ("marker_start", pa.int64()), ("byte_start", pa.int64()),
-        ("byte_end", pa.int64()), ("record_end", pa.int64()), ("line_start", pa.int32()),
-        ("line_end", pa.int32()), ("text", pa.string()), ("n_chars", pa.int32()),
-        ("n_words", pa.int32()), ("content_sha256", pa.string()), ("decode_errors", pa.int32()),
-    ]
-)
-_REJECT_SCHEMA = pa.schema(
-    [
-        ("dump_id", pa.string()), ("ordinal", pa.int32()), ("name", pa.string()),
-        ("reason", pa.string()), ("detail", pa.string()), ("marker_start", pa.int64()),
-        ("byte_start", pa.int64()), ("byte_end", pa.int64()), ("record_end", pa.int64()),
-    ]
-)
-
 
 @dataclass(frozen=True)
 class DumpFile:
@@ -68,12 +53,6 @@ class LoadResult:
     skipped: bool
     summary: DumpSummary | None
     reject_reasons: dict[str, int]
-
-
-def stable_id(*parts: str) -> str:
-    """A short, stable identifier from text parts."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", errors="surrogatepass"))
-    return digest.hexdigest()[:16]
 
 
 def resolve_inside(root: Path, relative: str) -> Path:
@@ -112,10 +91,8 @@ def config_fingerprint(config: SplitConfig) -> str:
 
 def is_up_to_date(con: duckdb.DuckDBPyConnection, dump: DumpFile, config: SplitConfig) -> bool:
     """True when the warehouse already holds this exact file, split with these settings."""
-    row = con.execute(
-        "SELECT sha256, config_fingerprint FROM dumps WHERE dump_id = ?", [dump.dump_id]
-    ).fetchone()
-    return row is not None and row == (file_sha256(dump.path), config_fingerprint(config))
+    fingerprint = fingerprints.compose(file_sha256(dump.path), config_fingerprint(config))
+    return fingerprints.is_current(con, dump.dump_id, fingerprints.INGEST, fingerprint)
 
 
 def load_dump(
@@ -136,7 +113,7 @@ def load_dump(
     split = split_dump(dump.path, config)
     with transaction(con):
         # Downstream stages' rows of this dump go too: they describe the old documents.
-        delete_dump_rows(con, per_dump_tables(con), dump.dump_id)
+        delete_dump_rows(con, per_dump_table_names(), dump.dump_id)
         records = _with_progress(split, dump.path.stat().st_size, progress)
         for documents, rejects in _batches(records, BATCH_ROWS, BATCH_BYTES):
             insert_arrow(con, "documents", _documents_table(dump.dump_id, documents))
@@ -230,7 +207,7 @@ def _documents_table(dump_id: str, documents: list[Document]) -> pa.Table:
             "content_sha256": [d.content_sha256 for d in documents],
             "decode_errors": [d.decode_errors for d in documents],
         },
-        schema=_DOCUMENT_SCHEMA,
+        schema=arrow_schema("documents"),
     )
 
 
@@ -247,7 +224,7 @@ def _rejects_table(dump_id: str, rejects: list[Reject]) -> pa.Table:
             "byte_end": [r.byte_end for r in rejects],
             "record_end": [r.record_end for r in rejects],
         },
-        schema=_REJECT_SCHEMA,
+        schema=arrow_schema("rejects"),
     )
 
 
@@ -272,4 +249,4 @@ def _dump_table(dump: DumpFile, summary: DumpSummary, config: SplitConfig) -> pa
         "config_fingerprint": config_fingerprint(config),
         "loaded_at": datetime.now(UTC).replace(tzinfo=None),
     }
-    return pa.Table.from_pylist([row])
+    return arrow_table("dumps", [row])

@@ -6,9 +6,9 @@ import os
 
 import dagster as dg
 
-from pipelines.ingest.load import discover_dumps, resolve_inside
+from pipelines.ingest.load import resolve_inside
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME, dumps_partitions
-from pipelines.orchestration.settings import raw_dir_from_env
+from pipelines.orchestration.resources import RawDumpsResource
 
 CORPUS_WIDE = dg.AssetSelection.assets("entities", "entity_aliases", "warehouse_snapshot")
 
@@ -26,11 +26,11 @@ entities_job = dg.define_asset_job(
 )
 
 
-def _file_states(raw_dir: str) -> dict[str, list[int]]:
+def _file_states(raw_dumps: RawDumpsResource) -> dict[str, list[int]]:
     """size and mtime of every dump, the cheap signal that a file changed."""
     states = {}
-    for relative in discover_dumps(raw_dir):
-        stat = os.stat(resolve_inside(raw_dir, relative))
+    for relative in raw_dumps.discover():
+        stat = os.stat(resolve_inside(raw_dumps.directory(), relative))
         states[relative] = [stat.st_size, stat.st_mtime_ns]
     return states
 
@@ -41,10 +41,10 @@ def _file_states(raw_dir: str) -> dict[str, list[int]]:
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Adds a partition for each new dump in the raw directory and runs it; reruns changed dumps.",
 )
-def raw_dumps_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    raw_dir = raw_dir_from_env()
+def raw_dumps_sensor(context: dg.SensorEvaluationContext, raw_dumps: RawDumpsResource) -> dg.SensorResult:
+    raw_dir = raw_dumps.directory()
     previous: dict[str, list[int]] = json.loads(context.cursor) if context.cursor else {}
-    current = _file_states(raw_dir)
+    current = _file_states(raw_dumps)
     known = set(context.instance.get_dynamic_partitions(DUMPS_PARTITIONS_NAME))
     new_keys = [key for key in current if key not in known]
     changed = [key for key, state in current.items() if previous.get(key) != state]

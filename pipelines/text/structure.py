@@ -231,8 +231,3 @@ def hashtag_spans(text: str) -> list[tuple[str, int, int]]:
     """(tag, start, end) for each hashtag in a hashtag paragraph (offsets within ``text``)."""
     return [(m.group("tag"), m.start(), m.end()) for m in _HASHTAG.finditer(text)]
 
-
-def normalize_tag(tag: str) -> str:
-    """Case- and accent-insensitive form of a tag: ``#Jusquà`` -> ``jusqua``."""
-    decomposed = unicodedata.normalize("NFKD", tag.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,4 +1,12 @@
-"""Bookkeeping for per-dump stages after ingest: skip what has not changed."""
+"""Skip what has not changed: one fingerprint per dump and stage.
+
+A stage's fingerprint is what its output for a dump depends on: the fingerprint of
+the stage it reads (``upstream``), the stage's version, and its settings. Ingest is
+the first stage: its fingerprint is the dump file's SHA-256 and the split settings,
+kept in ``dumps``; the later stages' are kept in ``stage_runs``. So a changed dump
+recomputes every stage after it, and changed settings recompute that stage and the
+ones after it.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +14,43 @@ from datetime import UTC, datetime
 
 import duckdb
 
-
-def stage_fingerprint(con: duckdb.DuckDBPyConnection, dump_id: str, stage_version: str, settings: str) -> str:
-    """What a stage's output for a dump depends on: the loaded dump and the stage's own settings."""
-    row = con.execute("SELECT sha256, config_fingerprint FROM dumps WHERE dump_id = ?", [dump_id]).fetchone()
-    if row is None:
-        raise LookupError(f"dump {dump_id} is not in the warehouse; materialize `documents` first")
-    return f"{row[0]}|{row[1]}|{stage_version}|{settings}"
+INGEST = "ingest"
+_ASSET_OF = {INGEST: "`documents`", "text": "the text stage"}  # for the error message
 
 
-def is_current(con: duckdb.DuckDBPyConnection, dump_id: str, stage: str, fingerprint: str) -> bool:
+def compose(*parts: str) -> str:
+    """A fingerprint from its parts."""
+    return "|".join(parts)
+
+
+def stored(con: duckdb.DuckDBPyConnection, dump_id: str, stage: str) -> str | None:
+    """The fingerprint the warehouse holds for ``stage``'s rows of a dump, None when it has none."""
+    if stage == INGEST:
+        row = con.execute("SELECT sha256, config_fingerprint FROM dumps WHERE dump_id = ?", [dump_id]).fetchone()
+        return None if row is None else compose(*row)
     row = con.execute(
         "SELECT fingerprint FROM stage_runs WHERE dump_id = ? AND stage = ?", [dump_id, stage]
     ).fetchone()
-    return row is not None and row[0] == fingerprint
+    return None if row is None else row[0]
+
+
+def stage_fingerprint(
+    con: duckdb.DuckDBPyConnection, dump_id: str, *, upstream: str, version: str, settings: str
+) -> str:
+    """What a stage's output for a dump depends on: its upstream's output, its version and settings."""
+    before = stored(con, dump_id, upstream)
+    if before is None:
+        asset = _ASSET_OF.get(upstream, upstream)
+        raise LookupError(f"dump {dump_id} has no {upstream} output; materialize {asset} first")
+    return compose(before, version, settings)
+
+
+def is_current(con: duckdb.DuckDBPyConnection, dump_id: str, stage: str, fingerprint: str) -> bool:
+    return stored(con, dump_id, stage) == fingerprint
 
 
 def record(con: duckdb.DuckDBPyConnection, dump_id: str, stage: str, fingerprint: str) -> None:
-    """Call inside the transaction that writes the stage's rows."""
+    """Call inside the transaction that writes the stage's rows (ingest records its own in ``dumps``)."""
     con.execute("DELETE FROM stage_runs WHERE dump_id = ? AND stage = ?", [dump_id, stage])
     con.execute(
         "INSERT INTO stage_runs VALUES (?, ?, ?, ?)",

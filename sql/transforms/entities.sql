@@ -17,7 +17,8 @@ FROM (
     FROM entity_mentions
     GROUP BY entity_id, type, canonical
 )
-GROUP BY entity_id;
+GROUP BY entity_id
+ORDER BY entity_id;  -- a fixed row order: the same mentions give the same file
 
 -- n_documents above counts a document once per spelling; recount exactly.
 UPDATE entities SET n_documents = c.n
@@ -30,4 +31,5 @@ FROM (
     SELECT entity_id, text AS alias FROM entity_mentions
     UNION
     SELECT entity_id, canonical AS alias FROM entity_mentions
-);
+)
+ORDER BY entity_id, alias;

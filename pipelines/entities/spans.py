@@ -1,0 +1,57 @@
+"""What every entity module shares: the mention record and the span cleaning rules.
+
+A span found by a model or a rule is trimmed (no surrounding punctuation, no
+leading lowercase words) and dropped when it is junk (pronouns, single letters,
+``Photo``, elided fragments, two names run together).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+JUNK = {
+    "photo", "photos", "il", "elle", "ils", "elles", "he", "she", "they", "it", "we", "nous", "vous", "on",
+    "home", "share", "video", "vidéo", "the", "la", "le", "les", "un", "une", "des", "état", "etat", "state",
+    "this", "that", "but", "and", "in", "at", "a", "an", "i", "you", "his", "her", "their", "our",
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity mention, offsets into the document text."""
+
+    text: str
+    type: str  # PER | ORG | LOC | MISC
+    char_start: int
+    char_end: int
+    paragraph_ordinal: int
+    method: str  # spacy:<model> | gazetteer | rule
+    canonical: str = ""
+    country_code: str | None = None
+
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """No surrounding punctuation or spaces, no leading lowercase words (``la Chine``)."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while start < end and text[start].islower():
+        match = re.compile(r"\w+['’\s]+").match(text, start, end)
+        if match is None:
+            break
+        start = match.end()
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
+def is_junk(surface: str, text: str, start: int) -> bool:
+    if len(surface) < 2 or "\n" in surface or not surface[0].isupper():
+        return True
+    if surface.casefold() in JUNK or all(w.casefold() in JUNK for w in surface.split()):
+        return True
+    if re.search(r"\s(?:et|and|und|y|e)\s", surface):
+        return True  # "Lavrov et Chwe": two entities run together
+    return bool(re.search(r"['’]$", surface))
+

@@ -1,0 +1,44 @@
+"""The whole pipeline in one place: each per-dump stage and its steps, in the order they run.
+
+    dump file ─► ingest (pipelines.ingest: split, load)                 dumps, documents, rejects
+             ─► TEXT_STAGE                                              paragraphs, document_languages,
+                  SplitParagraphs → ClassifyStructure → DetectLanguage     document_metadata, hashtags,
+                  → EmitParagraphs → BuildMetadata → ExtractHashtags       photo_credits, quotes, amounts,
+                  → ExtractPhotoCredits → ExtractQuotes → ExtractAmounts   dates_mentioned
+                  → ExtractDates
+             ─► ENTITY_STAGE: ExtractEntities                           entity_mentions
+    all dumps ─► rebuild_entities (SQL)                                 entities, entity_aliases
+
+Adding an extractor: write its Step (``pipelines/extract/``), declare its table
+(``pipelines/warehouse/tables.py``), and list the step here.
+"""
+
+from __future__ import annotations
+
+from pipelines.entities.stage import EntityStage, ExtractEntities
+from pipelines.extract.amounts import ExtractAmounts
+from pipelines.extract.credits import ExtractPhotoCredits
+from pipelines.extract.dates import ExtractDates
+from pipelines.extract.hashtags import ExtractHashtags
+from pipelines.extract.quotes import ExtractQuotes
+from pipelines.text.stage import TextStage
+from pipelines.text.steps import BuildMetadata, ClassifyStructure, DetectLanguage, EmitParagraphs, SplitParagraphs
+
+TEXT_STAGE = TextStage(
+    [
+        SplitParagraphs(),
+        ClassifyStructure(),
+        DetectLanguage(),
+        EmitParagraphs(),
+        BuildMetadata(),
+        ExtractHashtags(),
+        ExtractPhotoCredits(),
+        ExtractQuotes(),
+        ExtractAmounts(),
+        ExtractDates(),
+    ]
+)
+
+ENTITY_STAGE = EntityStage([ExtractEntities()])
+
+STAGES = (TEXT_STAGE, ENTITY_STAGE)

@@ -1,0 +1,106 @@
+"""A per-dump stage: its steps run over one dump's documents, its tables replaced in one transaction.
+
+Every stage after ingest works the same way, so it is written once here:
+
+1. skip the dump when its fingerprint (upstream output + stage version + settings) is unchanged;
+2. build the context the steps share for this dump (e.g. boilerplate counted over it);
+3. in one transaction: delete the dump's rows of the stage's tables, read its documents in
+   batches, run the steps on each (in-process or in worker processes, by ``Parallelism``),
+   insert the rows as Arrow batches, and record the fingerprint.
+
+A failure anywhere rolls back: the previous rows stay.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import ClassVar, Generic, TypeVar
+
+import duckdb
+
+from pipelines.runtime.executor import IN_PROCESS, Parallelism, map_batches
+from pipelines.runtime.steps import Record, Step, merge_rows, run_steps, tables_of
+from pipelines.warehouse import fingerprints
+from pipelines.warehouse.connection import delete_dump_rows, insert_rows, transaction
+
+R = TypeVar("R", bound=Record)
+C = TypeVar("C")  # what the steps share for one dump
+S = TypeVar("S")  # the stage's settings
+Result = TypeVar("Result")
+Progress = Callable[[int, int], None]
+
+
+class Stage(ABC, Generic[R, C, S, Result]):
+    """One stage: a name, a version (bump it when the same input gives other output), the
+    stage it reads from, and its steps in order."""
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+    upstream: ClassVar[str]
+    chunk_size: ClassVar[int | None] = None  # documents per worker task; None: a batch split over the workers
+
+    def __init__(self, steps: Sequence[Step[R, C]]) -> None:
+        self.steps = tuple(steps)
+
+    @property
+    def tables(self) -> list[str]:
+        return tables_of(self.steps)
+
+    @abstractmethod
+    def settings(self, config: S) -> str:
+        """The settings that change the output, as text (part of the fingerprint)."""
+
+    @abstractmethod
+    def context(self, con: duckdb.DuckDBPyConnection, dump_id: str, config: S, n_documents: int) -> C:
+        """What every step sees for this dump."""
+
+    @abstractmethod
+    def read(self, con: duckdb.DuckDBPyConnection, dump_id: str) -> Iterator[list[R]]:
+        """The dump's documents as records, in batches, in document order."""
+
+    @abstractmethod
+    def summarize(self, con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) -> Result:
+        """What the stage's rows of this dump hold, for logs and asset metadata."""
+
+    def initializer(self, config: S) -> Callable[[], None] | None:
+        """Runs once in each worker process before its first task (e.g. loads models)."""
+        return None
+
+    def analyze(self, records: list[R], context: C) -> dict[str, list[dict]]:
+        """Rows of every table of the stage for some records, in-process (for tests and evaluations)."""
+        return merge_rows(run_steps(self.steps, context, records), self.tables)
+
+    def load(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        dump_id: str,
+        config: S,
+        *,
+        parallelism: Parallelism = IN_PROCESS,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> Result:
+        """Recompute this stage's tables for one dump, unless its input and settings are unchanged."""
+        fingerprint = fingerprints.stage_fingerprint(
+            con, dump_id, upstream=self.upstream, version=self.version, settings=self.settings(config)
+        )
+        if not force and fingerprints.is_current(con, dump_id, self.name, fingerprint):
+            return self.summarize(con, dump_id, skipped=True)
+        total = con.execute("SELECT count(*) FROM documents WHERE dump_id = ?", [dump_id]).fetchone()[0]
+        context = self.context(con, dump_id, config, total)
+        with transaction(con):
+            delete_dump_rows(con, self.tables, dump_id)
+            done = 0
+            for per_record in map_batches(
+                partial(run_steps, self.steps, context), self.read(con, dump_id), n_items=total,
+                parallelism=parallelism, chunk_size=self.chunk_size, initializer=self.initializer(config),
+            ):
+                for table, rows in merge_rows(per_record, self.tables).items():
+                    insert_rows(con, table, rows)
+                done += len(per_record)
+                if progress is not None:
+                    progress(done, total)
+            fingerprints.record(con, dump_id, self.name, fingerprint)
+        return self.summarize(con, dump_id, skipped=False)
