@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian's chromium, which Playwright drives headless in tests/test_ui_e2e.py (`playwright install`
+# Debian's chromium, which Playwright drives headless in tests/orchestration/test_ui_e2e.py (`playwright install`
 # is never used: it downloads a browser build of its own). apt-get as root, else through sudo.
 # Without it the browser test is skipped with a warning; under CI (CI set) that is an error.
 browser:

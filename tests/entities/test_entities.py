@@ -16,7 +16,7 @@ from pipelines.text.document import TextConfig
 from pipelines.text.structure import CLEAN_KINDS
 from tests.conftest import copy_fixture, query
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
 
 def mentions_of(text: str, language: str = "fr"):

@@ -17,7 +17,7 @@ from pipelines.text.language import (
 )
 from pipelines.text.paragraphs import split_paragraphs
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CONFIG = LanguageConfig()
 FOOTER = (
     "You may also like\n\nLeave a Comment\n\n"

@@ -11,8 +11,9 @@ from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
 from pipelines.text import langid
+from tests.conftest import FIXTURES
 
-LANGID = Path(__file__).parent / "fixtures" / "langid"
+LANGID = FIXTURES / "langid"
 
 
 def sentences() -> list[str]:
@@ -34,7 +35,7 @@ def stock(text: str) -> list[tuple[str, float]]:
 def test_identical_to_stock_langdetect_on_sentences_paragraphs_and_edge_cases():
     texts = sentences()
     texts += [" ".join(texts[i : i + 5]) for i in range(0, len(texts), 5)]
-    seed = (Path(__file__).parent / "fixtures" / "seeds" / "000_87bfc9b8775dda3f.txt").read_text(encoding="utf-8")
+    seed = (FIXTURES / "seeds" / "000_87bfc9b8775dda3f.txt").read_text(encoding="utf-8")
     texts += [seed, "USA and NATO  said  ÉTATS-UNIS", "   ", "1234 5678", "Ça va? «Oui» — l’été", "a"]
     assert len(texts) > 250
     for text in texts:
@@ -55,7 +56,7 @@ def test_same_answer_in_a_fresh_process_and_any_order():
 
     output = subprocess.run(
         [sys.executable, "-c", script], input=json.dumps(texts), capture_output=True, text=True, check=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
     ).stdout
     there = json.loads(output)
     assert [[(c.language, c.probability) for c in cands] for cands in here] == [

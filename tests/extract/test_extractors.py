@@ -13,7 +13,7 @@ from pipelines.extract.hashtags import normalize_tag
 from pipelines.extract.quotes import extract_quotes
 from pipelines.text.structure import hashtag_spans, is_hashtag_line
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED_000 = (SEEDS / "000_87bfc9b8775dda3f.txt").read_text(encoding="utf-8")
 SEED_002 = (SEEDS / "002_c9233f50081a8f08.txt").read_text(encoding="utf-8")
 

@@ -8,7 +8,7 @@ from pipelines.text.metadata import build_metadata
 from pipelines.text.paragraphs import split_paragraphs
 from pipelines.text.structure import classify, normalized_key
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
 
 def structure_of(text: str, repeated: frozenset[int] = frozenset()):

@@ -19,8 +19,8 @@ from pipelines.orchestration.automation import corpus_job
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
 from pipelines.warehouse.connection import connect
 from tests.conftest import FIXTURES
-from tests.test_pipeline import SEED_NAMES
-from tests.ui_support import (
+from tests.orchestration.test_runs import SEED_NAMES
+from tests.orchestration.ui_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DagsterServices,

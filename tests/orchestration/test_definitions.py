@@ -89,7 +89,7 @@ def test_cli_exit_codes_for_bad_setups(raw_dir, tmp_path, capsys, monkeypatch):
 
 @pytest.mark.parametrize("relative", ["data/raw", "sql/schema"])
 def test_repository_layout_ships_sample_and_ddl(relative):
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     assert any((root / relative).iterdir())
 
 
