@@ -20,7 +20,7 @@ What it does:
    lingua-rs test data, Apache-2.0; ``--langid-dir`` or ``$LANGID_TESTDATA`` to point elsewhere).
    Most articles are in one language, some quote a paragraph in a second one. Dumps are written
    by streaming, in the dialect of ``--dialect`` (``format_document`` of
-   ``pipelines/core/dumpwriter.py``), at two sizes: ``--size-mb`` and ``--small-fraction`` of it,
+   ``pipelines/ingest/dumpwriter.py``), at two sizes: ``--size-mb`` and ``--small-fraction`` of it,
    so that the reader can see whether peak memory grows with the dump. Generated dumps are reused
    by later runs with the same parameters (``--regenerate`` to force).
 2. Measures each phase in a fresh ``spawn`` child process, so that ``ru_maxrss`` read at the end of

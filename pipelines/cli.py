@@ -96,7 +96,7 @@ def regenerate_dictionary(*, check: bool) -> int:
     for path in stale:
         print(f"{'stale' if check else 'rewrote'}: {path}")
     if not stale:
-        print("sql/schema/tables.sql and sql/README.md match pipelines/warehouse/tables.py")
+        print("sql/schema/tables.sql and sql/README.md match sql/schema/tables.toml")
     return 1 if check and stale else 0
 
 

@@ -10,7 +10,7 @@
     all dumps ─► rebuild_entities (SQL)                                 entities, entity_aliases
 
 Adding an extractor: write its Step (``pipelines/extract/``), declare its table
-(``pipelines/warehouse/tables.py``), and list the step here.
+(``sql/schema/tables.toml``), and list the step here.
 """
 
 from __future__ import annotations

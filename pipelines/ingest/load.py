@@ -188,44 +188,25 @@ def _batches(
     yield documents, rejects
 
 
+def _records_table(table: str, records: list, computed: dict[str, list]) -> pa.Table:
+    """An Arrow batch of ``table``: ``computed`` columns as given, every other column read
+    off the records' attribute of the same name (the splitter's records use the table's names)."""
+    columns = {
+        name: computed[name] if name in computed else [getattr(r, name) for r in records]
+        for name in arrow_schema(table).names
+    }
+    return pa.Table.from_pydict(columns, schema=arrow_schema(table))
+
+
 def _documents_table(dump_id: str, documents: list[Document]) -> pa.Table:
-    return pa.Table.from_pydict(
-        {
-            "doc_id": [stable_id(dump_id, d.name) for d in documents],
-            "dump_id": [dump_id] * len(documents),
-            "ordinal": [d.ordinal for d in documents],
-            "name": [d.name for d in documents],
-            "marker_start": [d.marker_start for d in documents],
-            "byte_start": [d.byte_start for d in documents],
-            "byte_end": [d.byte_end for d in documents],
-            "record_end": [d.record_end for d in documents],
-            "line_start": [d.line_start for d in documents],
-            "line_end": [d.line_end for d in documents],
-            "text": [d.text for d in documents],
-            "n_chars": [d.n_chars for d in documents],
-            "n_words": [d.n_words for d in documents],
-            "content_sha256": [d.content_sha256 for d in documents],
-            "decode_errors": [d.decode_errors for d in documents],
-        },
-        schema=arrow_schema("documents"),
+    return _records_table(
+        "documents", documents,
+        {"doc_id": [stable_id(dump_id, d.name) for d in documents], "dump_id": [dump_id] * len(documents)},
     )
 
 
 def _rejects_table(dump_id: str, rejects: list[Reject]) -> pa.Table:
-    return pa.Table.from_pydict(
-        {
-            "dump_id": [dump_id] * len(rejects),
-            "ordinal": [r.ordinal for r in rejects],
-            "name": [r.name for r in rejects],
-            "reason": [r.reason for r in rejects],
-            "detail": [r.detail for r in rejects],
-            "marker_start": [r.marker_start for r in rejects],
-            "byte_start": [r.byte_start for r in rejects],
-            "byte_end": [r.byte_end for r in rejects],
-            "record_end": [r.record_end for r in rejects],
-        },
-        schema=arrow_schema("rejects"),
-    )
+    return _records_table("rejects", rejects, {"dump_id": [dump_id] * len(rejects)})
 
 
 def _dump_table(dump: DumpFile, summary: DumpSummary, config: SplitConfig) -> pa.Table:

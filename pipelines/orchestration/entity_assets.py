@@ -7,6 +7,7 @@ from pipelines.orchestration.checks import table_check_results, table_check_spec
 from pipelines.orchestration.markdown import markdown_table
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import EntityResource, ExecutorResource, WarehouseResource
+from pipelines.orchestration.stage_runs import load_partition
 from pipelines.pipeline import ENTITY_STAGE
 from pipelines.runtime.ids import stable_id
 from pipelines.warehouse.quality import mentions_without_entity, offset_mismatches
@@ -39,13 +40,9 @@ def entity_mentions(
     executor: ExecutorResource,
 ) -> dg.MaterializeResult:
     dump_id = stable_id(context.partition_key)
-
-    def progress(done: int, total: int) -> None:
-        context.log.info(f"{context.partition_key}: entities of {done:,} / {total:,} documents")
-
     with warehouse.connection() as con:
-        result = ENTITY_STAGE.load(
-            con, dump_id, entities.config(), parallelism=executor.parallelism(ENTITY_STAGE.name), progress=progress
+        result = load_partition(
+            context, con, ENTITY_STAGE, entities.config(), executor, "entities of {done} / {total} documents"
         )
         bad = offset_mismatches(con, "entity_mentions", dump_id)
         invariants = table_check_results(con, "entity_mentions", dump_id)

@@ -6,6 +6,7 @@ from pipelines.orchestration.checks import table_check_results, table_check_spec
 from pipelines.orchestration.markdown import dump_row_counts, markdown_table, preview_markdown
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import ExecutorResource, TextStageResource, WarehouseResource
+from pipelines.orchestration.stage_runs import load_partition
 from pipelines.pipeline import TEXT_STAGE
 from pipelines.runtime.ids import stable_id
 from pipelines.text.stage import TextStageResult
@@ -52,13 +53,9 @@ def text_stage(
 ):
     """One pass per dump: paragraphs, kinds, languages, metadata and mentions, in one transaction."""
     dump_id = stable_id(context.partition_key)
-
-    def progress(done: int, total: int) -> None:
-        context.log.info(f"{context.partition_key}: {done:,} / {total:,} documents analysed")
-
     with warehouse.connection() as con:
-        result = TEXT_STAGE.load(
-            con, dump_id, text.config(), parallelism=executor.parallelism(TEXT_STAGE.name), progress=progress
+        result = load_partition(
+            context, con, TEXT_STAGE, text.config(), executor, "{done} / {total} documents analysed"
         )
         bad_offsets = offset_mismatches(con, "paragraphs", dump_id)
         invariants = [check for table in TABLES_WRITTEN for check in table_check_results(con, table, dump_id)]

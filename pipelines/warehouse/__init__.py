@@ -1,6 +1,7 @@
 """Storage: the DuckDB warehouse every stage reads and writes.
 
-``tables`` declares every table once (columns, types, key, parent, docs), from which
+``tables`` reads the declaration of every table (``sql/schema/tables.toml``: columns,
+types, key, parent, docs), from which
 ``schema`` applies the DDL and ``dictionary`` writes ``sql/schema/tables.sql`` and the
 data dictionary's column tables; ``connection`` (lock retry, memory limit,
 transactions, Arrow inserts), ``quality`` (unique keys, orphans, offsets),

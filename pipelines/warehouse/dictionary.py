@@ -1,7 +1,7 @@
 """The written forms of the table declarations: ``sql/schema/tables.sql`` (the DDL the
 pipeline applies, for readers and other tools) and the column tables of the data
 dictionary, ``sql/README.md``. Both are generated (``python -m pipelines dictionary``)
-and a test fails when either is stale, so they cannot drift from ``tables.py``.
+and a test fails when either is stale, so they cannot drift from ``sql/schema/tables.toml``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ _BLOCK = re.compile(r"<!-- columns: (\w+) -->\n.*?<!-- /columns -->", re.DOTALL)
 
 def ddl_script() -> str:
     header = (
-        "-- Generated from pipelines/warehouse/tables.py by `python -m pipelines dictionary`: do not edit.\n"
+        "-- Generated from sql/schema/tables.toml by `python -m pipelines dictionary`: do not edit.\n"
         "-- The pipeline applies these declarations on every run (pipelines/warehouse/schema.py),\n"
         "-- adding columns declared since a table was created.\n"
     )

@@ -2,7 +2,7 @@
 
 Each function returns how many rows (or key values) break the invariant, 0 when it
 holds; the Dagster layer turns that into asset checks. Keys and parents come from the
-table declarations (``tables.py``), never from user input.
+table declarations (``sql/schema/tables.toml``), never from user input.
 """
 
 from __future__ import annotations

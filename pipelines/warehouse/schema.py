@@ -1,5 +1,5 @@
 """The warehouse schema, applied idempotently on every run: the declared tables
-(``tables.py``), their migrations, and the analyst views (``sql/views/``)."""
+(``sql/schema/tables.toml``, read by ``tables.py``), their migrations, and the analyst views (``sql/views/``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
--- Generated from pipelines/warehouse/tables.py by `python -m pipelines dictionary`: do not edit.
+-- Generated from sql/schema/tables.toml by `python -m pipelines dictionary`: do not edit.
 -- The pipeline applies these declarations on every run (pipelines/warehouse/schema.py),
 -- adding columns declared since a table was created.
 

@@ -16,25 +16,7 @@ from pipelines.ingest import splitter
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.dialects import compile_dialects
 from pipelines.ingest.dumpwriter import format_dump
-from tests.ingest.split_support import (
-    CUSTOM_REGEX,
-    DIALECTS,
-    MIB,
-    NEWLINES,
-    RULE,
-    assert_conserved,
-    assert_spans_decode,
-    config_for,
-    dialect_name,
-    documents,
-    filler_text,
-    format_any,
-    rejects,
-    sniff_bytes,
-    split,
-    split_bytes,
-    write,
-)
+from tests.ingest import split_support as support
 
 # -- chunk boundaries ---------------------------------------------------------------------------
 
@@ -47,24 +29,24 @@ SWEEP_DOCS = [
 
 
 def sweep_params():
-    for dialect in DIALECTS:
-        for key, newline in NEWLINES.items():
+    for dialect in support.DIALECTS:
+        for key, newline in support.NEWLINES.items():
             yield pytest.param(dialect, newline, id=f"{dialect}-{key}")
 
 
 @pytest.mark.parametrize(("dialect", "newline"), list(sweep_params()))
 def test_every_chunk_boundary_of_a_small_dump(tmp_path, dialect, newline):
     """Shrink the sniff read so that each chunk size from 4 to 71 bytes cuts the dump everywhere."""
-    text = format_any(SWEEP_DOCS, dialect, preamble="preamble\n", newline=newline)
+    text = support.format_any(SWEEP_DOCS, dialect, preamble="preamble\n", newline=newline)
     for codec, bom in (("utf-8", b""), ("utf-16-le", b"\xff\xfe")):
         raw = bom + text.encode(codec)
-        path = write(tmp_path, raw)
-        reference, ref_summary = split(path, config_for(dialect))
-        assert [(d.name, d.text) for d in documents(reference)] == SWEEP_DOCS
-        assert_conserved(reference, ref_summary, raw)
+        path = support.write(tmp_path, raw)
+        reference, ref_summary = support.split(path, support.config_for(dialect))
+        assert [(d.name, d.text) for d in support.documents(reference)] == SWEEP_DOCS
+        support.assert_conserved(reference, ref_summary, raw)
         for chunk in range(4, 72):
-            with sniff_bytes(chunk):
-                records, summary = split(path, config_for(dialect, chunk_bytes=chunk))
+            with support.sniff_bytes(chunk):
+                records, summary = support.split(path, support.config_for(dialect, chunk_bytes=chunk))
             assert (records, summary) == (reference, ref_summary), f"{codec} chunk_bytes={chunk}"
 
 
@@ -72,7 +54,7 @@ def test_every_chunk_boundary_of_a_small_dump(tmp_path, dialect, newline):
 def big_dump_documents() -> tuple[tuple[str, str], ...]:
     """About 1 MiB of documents, then ~150 short ones of varied sizes past the 1 MiB sniff read."""
     rng = random.Random(11)
-    docs = [(f"bulk{i}.txt", filler_text(4096 + rng.randrange(300), seed=i)) for i in range(256)]
+    docs = [(f"bulk{i}.txt", support.filler_text(4096 + rng.randrange(300), seed=i)) for i in range(256)]
     words = ("mot", "été", "日本語", "FILE", "==", "#", "x")
     for i in range(150):
         lines = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 8))) for _ in range(rng.randrange(1, 4))]
@@ -89,9 +71,9 @@ def big_params():
         ("markdown", "crlf"), ("bare", "cr"), ("bare_end", "crlf"), ("custom", "lf"),
     ]
     for dialect, key in combos:
-        yield pytest.param(dialect, NEWLINES[key], "utf-8", id=f"{dialect}-{key}")
+        yield pytest.param(dialect, support.NEWLINES[key], "utf-8", id=f"{dialect}-{key}")
     for dialect, key in (("gitingest", "lf"), ("banner", "cr"), ("bare_end", "crlf")):
-        yield pytest.param(dialect, NEWLINES[key], "utf-16-le", id=f"{dialect}-{key}-utf16")
+        yield pytest.param(dialect, support.NEWLINES[key], "utf-16-le", id=f"{dialect}-{key}-utf16")
 
 
 @pytest.mark.parametrize(("dialect", "newline", "codec"), list(big_params()))
@@ -99,16 +81,16 @@ def test_large_dump_small_chunks_equal_default(tmp_path, dialect, newline, codec
     """Real code path: > 1 MiB dumps, 64-byte (UTF-16: 63-byte) reads after the 1 MiB sniff."""
     docs = list(big_dump_documents())
     bom = b"\xff\xfe" if codec == "utf-16-le" else b""
-    raw = bom + format_any(docs, dialect, preamble="pre\n", newline=newline).encode(codec)
+    raw = bom + support.format_any(docs, dialect, preamble="pre\n", newline=newline).encode(codec)
     chunk = 63 if codec == "utf-16-le" else 64
     assert len(raw) > splitter.SNIFF_BYTES + 200 * chunk
-    path = write(tmp_path, raw)
+    path = support.write(tmp_path, raw)
 
-    reference, ref_summary = split(path, config_for(dialect))
-    assert [(d.name, d.text) for d in documents(reference)] == docs
-    assert_conserved(reference, ref_summary, raw)
+    reference, ref_summary = support.split(path, support.config_for(dialect))
+    assert [(d.name, d.text) for d in support.documents(reference)] == docs
+    support.assert_conserved(reference, ref_summary, raw)
 
-    records, summary = split(path, config_for(dialect, chunk_bytes=chunk))
+    records, summary = support.split(path, support.config_for(dialect, chunk_bytes=chunk))
     # The test really cuts markers and line ends at chunk boundaries.
     sniff = splitter.SNIFF_BYTES
     cut_markers = [
@@ -118,7 +100,7 @@ def test_large_dump_small_chunks_equal_default(tmp_path, dialect, newline, codec
     assert len(cut_markers) >= 10
     if newline == "\r\n" and codec == "utf-8":
         assert any(raw[b - 1 : b + 1] == b"\r\n" for b in range(sniff, len(raw), chunk))
-    assert [(d.name, d.text) for d in documents(records)] == docs
+    assert [(d.name, d.text) for d in support.documents(records)] == docs
     assert records == reference
     assert summary == ref_summary
 
@@ -126,14 +108,14 @@ def test_large_dump_small_chunks_equal_default(tmp_path, dialect, newline, codec
 def test_gitingest_crlf_marker_across_the_first_read_default_config(tmp_path):
     """Minimal reproduction with the default SplitConfig: the 1 MiB first read ends 20 bytes
     into the closing rule of the second gitingest marker of a CRLF dump."""
-    header = len(f"{RULE}\r\nFILE: a.txt\r\n{RULE}\r\n")
-    marker_b_start = MIB - (len(f"{RULE}\r\nFILE: b.txt\r\n") + 20)
-    text_a = filler_text(marker_b_start - header - 4, newline="\r\n")  # 4: CRLF CRLF after the text
+    header = len(f"{support.RULE}\r\nFILE: a.txt\r\n{support.RULE}\r\n")
+    marker_b_start = support.MIB - (len(f"{support.RULE}\r\nFILE: b.txt\r\n") + 20)
+    text_a = support.filler_text(marker_b_start - header - 4, newline="\r\n")  # 4: CRLF CRLF after the text
     docs = [("a.txt", text_a), ("b.txt", "second document")]
     raw = format_dump(docs, "gitingest", newline="\r\n").encode()
-    assert raw[MIB - 20 : MIB] == b"=" * 20 and raw[MIB : MIB + 28] == b"=" * 28
-    records, _ = split_bytes(tmp_path, raw)
-    assert [(d.name, d.text) for d in documents(records)] == docs
+    assert raw[support.MIB - 20 : support.MIB] == b"=" * 20 and raw[support.MIB : support.MIB + 28] == b"=" * 28
+    records, _ = support.split_bytes(tmp_path, raw)
+    assert [(d.name, d.text) for d in support.documents(records)] == docs
 
 
 # The three long-line reproductions below use max_line_bytes=1024 and chunk_bytes=4096 to stay fast;
@@ -145,45 +127,45 @@ def test_marker_after_a_line_longer_than_max_line_bytes_keeps_its_name(tmp_path)
     """A read ends inside the marker line that follows a long line, 'FILE: ab|cdef'.
     Observed: a document named 'ab' with text 'cdef\\nbody'."""
     head, partial = b"FILE: a\n", b"\nFILE: ab"
-    long_line = b"y" * (MIB + 2 * 4096 - len(head) - len(partial))
+    long_line = b"y" * (support.MIB + 2 * 4096 - len(head) - len(partial))
     raw = head + long_line + partial + b"cdef\nbody\n"
-    assert raw[: MIB + 2 * 4096].endswith(b"FILE: ab")
-    records, _ = split_bytes(tmp_path, raw, **LONG_LINE_CONFIG)
-    assert [d.name for d in documents(records)] == ["a", "abcdef"]
-    assert [d.text for d in documents(records)] == [long_line.decode(), "body"]
+    assert raw[: support.MIB + 2 * 4096].endswith(b"FILE: ab")
+    records, _ = support.split_bytes(tmp_path, raw, **LONG_LINE_CONFIG)
+    assert [d.name for d in support.documents(records)] == ["a", "abcdef"]
+    assert [d.text for d in support.documents(records)] == [long_line.decode(), "body"]
 
 
 def test_marker_right_after_a_line_longer_than_max_line_bytes_is_found(tmp_path):
     """A read ends exactly after the newline that closes a long line; the marker that starts the
     next read is missed (merged into document 'a')."""
     head = b"FILE: a\n"
-    raw = head + b"y" * (MIB + 2 * 4096 - len(head) - 1) + b"\nFILE: b\nbody\nmore\nlines\n"
-    assert raw[MIB + 2 * 4096 :].startswith(b"FILE: b")
-    records, _ = split_bytes(tmp_path, raw, **LONG_LINE_CONFIG)
-    assert [d.name for d in documents(records)] == ["a", "b"]
+    raw = head + b"y" * (support.MIB + 2 * 4096 - len(head) - 1) + b"\nFILE: b\nbody\nmore\nlines\n"
+    assert raw[support.MIB + 2 * 4096 :].startswith(b"FILE: b")
+    records, _ = support.split_bytes(tmp_path, raw, **LONG_LINE_CONFIG)
+    assert [d.name for d in support.documents(records)] == ["a", "b"]
 
 
 def test_marker_text_at_the_end_of_a_long_line_is_not_a_marker(tmp_path):
     """A long line of 'x' that ends with '=== FILE: fake ===' is one line of document 'a'; a read
     starts exactly at '=== FILE: fake'. Observed: a second document named 'fake'."""
     head = b"=== FILE: a ===\n"
-    raw = head + b"x" * (MIB + 2 * 4096 - len(head)) + b"=== FILE: fake ===\nbody\n"
-    records, _ = split_bytes(tmp_path, raw, **LONG_LINE_CONFIG)
-    assert [d.name for d in documents(records)] == ["a"]
+    raw = head + b"x" * (support.MIB + 2 * 4096 - len(head)) + b"=== FILE: fake ===\nbody\n"
+    records, _ = support.split_bytes(tmp_path, raw, **LONG_LINE_CONFIG)
+    assert [d.name for d in support.documents(records)] == ["a"]
 
 
 def test_line_longer_than_max_line_bytes_without_markers_nearby(tmp_path):
     """The long-line path itself: a line far longer than max_line_bytes, markers well away from it."""
     long_line = "z" * 3000
-    docs = [("a", "before\n" + long_line + "\nafter"), ("b", "beta\n" + filler_text(2000)), ("c", "gamma")]
+    docs = [("a", "before\n" + long_line + "\nafter"), ("b", "beta\n" + support.filler_text(2000)), ("c", "gamma")]
     raw = format_dump(docs, "banner").encode()
-    path = write(tmp_path, raw)
-    reference, _ = split(path)
-    assert [(d.name, d.text) for d in documents(reference)] == docs
-    with sniff_bytes(64):
-        records, summary = split(path, SplitConfig(chunk_bytes=64, max_line_bytes=2000))
+    path = support.write(tmp_path, raw)
+    reference, _ = support.split(path)
+    assert [(d.name, d.text) for d in support.documents(reference)] == docs
+    with support.sniff_bytes(64):
+        records, summary = support.split(path, SplitConfig(chunk_bytes=64, max_line_bytes=2000))
     assert records == reference
-    assert_conserved(records, summary, raw)
+    support.assert_conserved(records, summary, raw)
 
 
 # -- property-based round trip ------------------------------------------------------------------
@@ -193,7 +175,7 @@ WORDS = (
     "café", "naïve", "Übermaß", "señor", "€", "’", "—", "«", "»", "日本語", "文件", "中文", "😀", "\t",
 )
 SPECIAL_LINES = (
-    RULE, "=========", "FILE: x.txt", "=== FILE: y ===", "### FILE: z", "# FILE: q", "END FILE",
+    support.RULE, "=========", "FILE: x.txt", "=== FILE: y ===", "### FILE: z", "# FILE: q", "END FILE",
     "--- DOC w ---", "--- DOC w --- tail", "The FILE: q was moved", "FILE", "",
 )
 NAME_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_-.éü文件"
@@ -215,11 +197,11 @@ def _text_without_markers(lines: list[str], dialects) -> str:
 
 @st.composite
 def dumps(draw):
-    dialect = draw(st.sampled_from(DIALECTS))
+    dialect = draw(st.sampled_from(support.DIALECTS))
     compiled = compile_dialects(
-        as_bytes=False, encoding=None, custom_pattern=CUSTOM_REGEX if dialect == "custom" else None
+        as_bytes=False, encoding=None, custom_pattern=support.CUSTOM_REGEX if dialect == "custom" else None
     )
-    own = [d for d in compiled if d.name == dialect_name(dialect)]
+    own = [d for d in compiled if d.name == support.dialect_name(dialect)]
     names = draw(st.lists(st.text(NAME_ALPHABET, min_size=1, max_size=10), min_size=1, max_size=6, unique=True))
     docs: list[tuple[str, str]] = []
     for index, name in enumerate(names):
@@ -232,15 +214,15 @@ def dumps(draw):
         docs.append((name, text))
     preamble = _text_without_markers(draw(st.lists(any_line, max_size=3)), compiled)
     preamble = preamble + "\n" if preamble else ""
-    newline = draw(st.sampled_from(list(NEWLINES.values())))
+    newline = draw(st.sampled_from(list(support.NEWLINES.values())))
     encoding = draw(st.sampled_from(ENCODINGS))
-    chunk = draw(st.one_of(st.integers(4, 96), st.just(MIB)))
+    chunk = draw(st.one_of(st.integers(4, 96), st.just(support.MIB)))
     return dialect, docs, preamble, newline, encoding, chunk
 
 
 def first_marker(text: str, dialect: str) -> tuple[str, int] | None:
     """(dialect, offset) of the earliest marker any candidate dialect finds, ties by priority."""
-    custom = CUSTOM_REGEX if dialect == "custom" else None
+    custom = support.CUSTOM_REGEX if dialect == "custom" else None
     best = None
     for candidate in compile_dialects(as_bytes=False, encoding=None, custom_pattern=custom):
         match = candidate.find(text, 0, True)
@@ -278,29 +260,29 @@ def encode_dump(text: str, encoding: str) -> tuple[bytes, str, str, int]:
 @given(dumps())
 def test_round_trip_property(tmp_path, case):
     dialect, docs, preamble, newline, encoding, chunk = case
-    text = format_any(docs, dialect, preamble=preamble, newline=newline)
+    text = support.format_any(docs, dialect, preamble=preamble, newline=newline)
     # Lines of the preamble, the first marker and the first text can together form an earlier marker
     # of another dialect (e.g. a rule, a bare FILE line, a rule: gitingest). Such dumps are ambiguous.
-    assume(first_marker(text, dialect) == (dialect_name(dialect), len(preamble.replace("\n", newline))))
+    assume(first_marker(text, dialect) == (support.dialect_name(dialect), len(preamble.replace("\n", newline))))
     raw, expected_encoding, codec, bom = encode_dump(text, encoding)
-    path = write(tmp_path, raw)
+    path = support.write(tmp_path, raw)
     sniff = chunk
     if expected_encoding == "cp1252":  # the first read must see a non-ASCII byte, as 1 MiB would
         first = next(i for i, byte in enumerate(raw) if byte > 127)
         sniff = max(chunk, first + 4)
 
-    with sniff_bytes(sniff):
-        records, summary = split(path, config_for(dialect, chunk_bytes=chunk))
+    with support.sniff_bytes(sniff):
+        records, summary = support.split(path, support.config_for(dialect, chunk_bytes=chunk))
 
     assert summary.status == "ok"
-    assert summary.dialect == dialect_name(dialect)
+    assert summary.dialect == support.dialect_name(dialect)
     assert summary.encoding == expected_encoding
-    assert rejects(records) == []
-    got = documents(records)
+    assert support.rejects(records) == []
+    got = support.documents(records)
     assert [(d.name, d.text) for d in got] == docs
     assert [d.ordinal for d in got] == list(range(1, len(docs) + 1))
     assert summary.preamble == preamble
     assert summary.preamble_bytes == bom + len(preamble.replace("\n", newline).encode(codec))
     assert summary.decode_errors == 0
-    assert_conserved(records, summary, raw)
-    assert_spans_decode(got, raw, codec, bom=bom)
+    support.assert_conserved(records, summary, raw)
+    support.assert_spans_decode(got, raw, codec, bom=bom)

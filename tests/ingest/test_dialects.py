@@ -12,49 +12,30 @@ import pytest
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.dumpwriter import format_dump
 from pipelines.ingest.splitter import Reject, RejectReason
-from tests.ingest.split_support import (
-    CUSTOM_REGEX,
-    DIALECTS,
-    FIXTURES,
-    NEWLINES,
-    RULE,
-    SAMPLE_DOCS,
-    SEED_NAMES,
-    SEEDS,
-    assert_conserved,
-    assert_spans_decode,
-    config_for,
-    dialect_name,
-    documents,
-    format_any,
-    rejects,
-    split,
-    split_bytes,
-    write,
-)
+from tests.ingest import split_support as support
 
 # -- dialects ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("dialect", support.DIALECTS)
 def test_dialect_round_trip(tmp_path, dialect):
-    raw = format_any(SAMPLE_DOCS, dialect).encode("utf-8")
-    records, summary = split(write(tmp_path, raw), config_for(dialect))
+    raw = support.format_any(support.SAMPLE_DOCS, dialect).encode("utf-8")
+    records, summary = support.split(support.write(tmp_path, raw), support.config_for(dialect))
 
-    assert summary.dialect == dialect_name(dialect)
+    assert summary.dialect == support.dialect_name(dialect)
     assert summary.status == "ok" and summary.error is None
     assert summary.encoding == "utf-8"
     assert summary.compression is None
     assert summary.preamble == "" and summary.preamble_bytes == 0
     assert summary.file_size_bytes == summary.size_bytes == len(raw)
     assert summary.sha256 == hashlib.sha256(raw).hexdigest()
-    assert rejects(records) == []
-    docs = documents(records)
-    assert [(d.name, d.text) for d in docs] == SAMPLE_DOCS
+    assert support.rejects(records) == []
+    docs = support.documents(records)
+    assert [(d.name, d.text) for d in docs] == support.SAMPLE_DOCS
     assert [d.ordinal for d in docs] == [1, 2, 3]
-    assert_conserved(records, summary, raw)
-    assert_spans_decode(docs, raw)
-    for doc, (name, _) in zip(docs, SAMPLE_DOCS, strict=True):
+    support.assert_conserved(records, summary, raw)
+    support.assert_spans_decode(docs, raw)
+    for doc, (name, _) in zip(docs, support.SAMPLE_DOCS, strict=True):
         assert name in raw[doc.marker_start : doc.byte_start].decode()
         assert doc.n_chars == len(doc.text) and doc.n_words == len(doc.text.split())
 
@@ -64,9 +45,9 @@ def test_dialect_round_trip(tmp_path, dialect):
     [("gitingest", 3), ("banner", 1), ("markdown", 1), ("bare", 1), ("bare_end", 1), ("custom", 1)],
 )
 def test_marker_and_trailer_spans(tmp_path, dialect, marker_lines):
-    raw = format_any([("a.txt", "x\ny"), ("b.txt", "z")], dialect).encode()
-    records, summary = split(write(tmp_path, raw), config_for(dialect))
-    first, second = documents(records)
+    raw = support.format_any([("a.txt", "x\ny"), ("b.txt", "z")], dialect).encode()
+    records, summary = support.split(support.write(tmp_path, raw), support.config_for(dialect))
+    first, second = support.documents(records)
     marker = raw[first.marker_start : first.byte_start]
     assert marker.count(b"\n") == marker_lines and marker.endswith(b"\n")
     assert first.line_start == marker_lines + 1 and first.line_end == marker_lines + 2
@@ -75,17 +56,17 @@ def test_marker_and_trailer_spans(tmp_path, dialect, marker_lines):
     assert trailer == expected_trailer
     assert second.marker_start == first.record_end
     assert second.record_end == len(raw)
-    assert_conserved(records, summary, raw)
+    support.assert_conserved(records, summary, raw)
 
 
 def test_bare_dialect_mixes_documents_with_and_without_end_file(tmp_path):
     raw = b"FILE: a\nalpha\nEND FILE\nFILE: b\nbeta\n\nFILE: c\ngamma\nEND FILE\n\n\n"
-    records, summary = split_bytes(tmp_path, raw)
+    records, summary = support.split_bytes(tmp_path, raw)
     assert summary.dialect == "bare"
-    assert [(d.name, d.text) for d in documents(records)] == [("a", "alpha"), ("b", "beta\n"), ("c", "gamma")]
-    assert rejects(records) == []  # blank lines after END FILE are framing, not stray text
-    assert_conserved(records, summary, raw)
-    assert_spans_decode(documents(records), raw)
+    assert [(d.name, d.text) for d in support.documents(records)] == [("a", "alpha"), ("b", "beta\n"), ("c", "gamma")]
+    assert support.rejects(records) == []  # blank lines after END FILE are framing, not stray text
+    support.assert_conserved(records, summary, raw)
+    support.assert_spans_decode(support.documents(records), raw)
 
 
 def test_custom_regex_marker_must_start_and_end_its_line(tmp_path):
@@ -98,31 +79,31 @@ def test_custom_regex_marker_must_start_and_end_its_line(tmp_path):
         b"--- DOC second.txt ---\n"
         b"more\n"
     )
-    records, summary = split_bytes(tmp_path, raw, marker_regex=CUSTOM_REGEX)
+    records, summary = support.split_bytes(tmp_path, raw, marker_regex=support.CUSTOM_REGEX)
     assert summary.dialect == "custom"
-    assert [(d.name, d.text) for d in documents(records)] == [
+    assert [(d.name, d.text) for d in support.documents(records)] == [
         ("first.txt", "text\n  --- DOC indented ---\n--- DOC trailing-space --- \nsee --- DOC inline --- here"),
         ("second.txt", "more"),
     ]
-    assert_conserved(records, summary, raw)
+    support.assert_conserved(records, summary, raw)
 
 
 def test_custom_regex_other_dialect_markers_are_text(tmp_path):
     text = "=== FILE: banner.txt ===\nFILE: bare.txt\n### FILE: md.txt\nEND FILE"
-    raw = format_any([("a", text), ("b", "beta")], "custom").encode()
-    records, summary = split_bytes(tmp_path, raw, marker_regex=CUSTOM_REGEX)
+    raw = support.format_any([("a", text), ("b", "beta")], "custom").encode()
+    records, summary = support.split_bytes(tmp_path, raw, marker_regex=support.CUSTOM_REGEX)
     assert summary.dialect == "custom"
-    assert [(d.name, d.text) for d in documents(records)] == [("a", text), ("b", "beta")]
-    assert rejects(records) == []
-    assert_conserved(records, summary, raw)
+    assert [(d.name, d.text) for d in support.documents(records)] == [("a", text), ("b", "beta")]
+    assert support.rejects(records) == []
+    support.assert_conserved(records, summary, raw)
 
 
 def test_custom_regex_without_name_group_uses_first_group(tmp_path):
     raw = b"@@ one\nfirst\n@@ two\nsecond\n"
-    records, summary = split_bytes(tmp_path, raw, marker_regex=r"@@ (\S+)")
+    records, summary = support.split_bytes(tmp_path, raw, marker_regex=r"@@ (\S+)")
     assert summary.dialect == "custom"
-    assert [(d.name, d.text) for d in documents(records)] == [("one", "first"), ("two", "second")]
-    assert_conserved(records, summary, raw)
+    assert [(d.name, d.text) for d in support.documents(records)] == [("one", "first"), ("two", "second")]
+    support.assert_conserved(records, summary, raw)
 
 
 @pytest.mark.parametrize("pattern", ["(unclosed", ".*", "x?"])
@@ -134,47 +115,50 @@ def test_unusable_custom_regex_is_refused(pattern):
 def test_names_with_spaces_and_unicode(tmp_path):
     docs = [("my notes/été 文件.txt", "un"), ("second name", "deux")]
     for dialect in ("gitingest", "banner", "markdown", "bare"):
-        raw = format_any(docs, dialect).encode()
-        records, summary = split_bytes(tmp_path, raw)
+        raw = support.format_any(docs, dialect).encode()
+        records, summary = support.split_bytes(tmp_path, raw)
         assert summary.dialect == dialect
-        assert [(d.name, d.text) for d in documents(records)] == docs
+        assert [(d.name, d.text) for d in support.documents(records)] == docs
 
 
 def test_marker_names_are_stripped(tmp_path):
-    records, _ = split_bytes(tmp_path, b"=== FILE:   padded.txt   ===  \nx\n===FILE: tight===\ny\n")
-    assert [(d.name, d.text) for d in documents(records)] == [("padded.txt", "x"), ("tight", "y")]
-    records, _ = split_bytes(tmp_path, b"###\tFILE: tab.md \t\nx\n")
-    assert [(d.name, d.text) for d in documents(records)] == [("tab.md", "x")]
-    records, _ = split_bytes(tmp_path, f"{RULE}  \nFILE: spaced name.txt  \n{RULE}\t\nx\n\n".encode())
-    assert [(d.name, d.text) for d in documents(records)] == [("spaced name.txt", "x")]
+    records, _ = support.split_bytes(tmp_path, b"=== FILE:   padded.txt   ===  \nx\n===FILE: tight===\ny\n")
+    assert [(d.name, d.text) for d in support.documents(records)] == [("padded.txt", "x"), ("tight", "y")]
+    records, _ = support.split_bytes(tmp_path, b"###\tFILE: tab.md \t\nx\n")
+    assert [(d.name, d.text) for d in support.documents(records)] == [("tab.md", "x")]
+    rule = support.RULE
+    records, _ = support.split_bytes(tmp_path, f"{rule}  \nFILE: spaced name.txt  \n{rule}\t\nx\n\n".encode())
+    assert [(d.name, d.text) for d in support.documents(records)] == [("spaced name.txt", "x")]
 
 
 def test_markdown_heading_levels(tmp_path):
     raw = b"# FILE: a\nalpha\n####### FILE: not-a-marker\n###### FILE: b\nbeta\n## Section\n#FILE: c\n"
-    records, summary = split_bytes(tmp_path, raw)
+    records, summary = support.split_bytes(tmp_path, raw)
     assert summary.dialect == "markdown"
-    assert [(d.name, d.text) for d in documents(records)] == [
+    assert [(d.name, d.text) for d in support.documents(records)] == [
         ("a", "alpha\n####### FILE: not-a-marker"),
         ("b", "beta\n## Section\n#FILE: c"),
     ]
-    assert_conserved(records, summary, raw)
+    support.assert_conserved(records, summary, raw)
 
 
 def test_gitingest_rules_of_any_length_and_trailing_blanks(tmp_path):
-    raw = b"=========\nFILE: a\n==========================   \nalpha\n\n" + f"{RULE}\nFILE: b\n{RULE}\nbeta".encode()
-    records, summary = split_bytes(tmp_path, raw)
+    rule = support.RULE
+    raw = b"=========\nFILE: a\n==========================   \nalpha\n\n" + f"{rule}\nFILE: b\n{rule}\nbeta".encode()
+    records, summary = support.split_bytes(tmp_path, raw)
     assert summary.dialect == "gitingest"
-    assert [(d.name, d.text) for d in documents(records)] == [("a", "alpha"), ("b", "beta")]
-    assert_conserved(records, summary, raw)
+    assert [(d.name, d.text) for d in support.documents(records)] == [("a", "alpha"), ("b", "beta")]
+    support.assert_conserved(records, summary, raw)
 
 
 def test_gitingest_needs_all_three_marker_lines(tmp_path):
-    raw = f"{RULE}\nFILE: a\n{RULE}\nalpha\n{RULE}\nFILE: half\nnot a rule\n========\nFILE: short\n========\n".encode()
-    records, summary = split_bytes(tmp_path, raw)
+    rule = support.RULE
+    raw = f"{rule}\nFILE: a\n{rule}\nalpha\n{rule}\nFILE: half\nnot a rule\n========\nFILE: short\n========\n".encode()
+    records, summary = support.split_bytes(tmp_path, raw)
     assert summary.dialect == "gitingest"
-    [doc] = documents(records)
+    [doc] = support.documents(records)
     assert doc.name == "a"
-    assert doc.text == f"alpha\n{RULE}\nFILE: half\nnot a rule\n========\nFILE: short\n========"
+    assert doc.text == f"alpha\n{support.RULE}\nFILE: half\nnot a rule\n========\nFILE: short\n========"
 
 
 # -- seed fixtures -------------------------------------------------------------------------
@@ -185,10 +169,10 @@ def test_gitingest_needs_all_three_marker_lines(tmp_path):
     ("seeds_banner.txt", "banner", 1),
 ])
 def test_seed_fixture_dumps(tmp_path, fixture, dialect, marker_lines):
-    path = FIXTURES / fixture
+    path = support.FIXTURES / fixture
     raw = path.read_bytes()
-    records, summary = split(path)
-    seeds = [(SEEDS / name).read_text(encoding="utf-8") for name in SEED_NAMES]
+    records, summary = support.split(path)
+    seeds = [(support.SEEDS / name).read_text(encoding="utf-8") for name in support.SEED_NAMES]
 
     assert summary.dialect == dialect
     assert summary.encoding == "utf-8"
@@ -196,9 +180,9 @@ def test_seed_fixture_dumps(tmp_path, fixture, dialect, marker_lines):
     assert summary.sha256 == hashlib.sha256(raw).hexdigest()
     assert summary.file_size_bytes == summary.size_bytes == len(raw)
     assert summary.preamble == "" and summary.preamble_bytes == 0
-    assert rejects(records) == []
-    docs = documents(records)
-    assert [d.name for d in docs] == list(SEED_NAMES)
+    assert support.rejects(records) == []
+    docs = support.documents(records)
+    assert [d.name for d in docs] == list(support.SEED_NAMES)
     assert [d.text for d in docs] == seeds
     for doc in docs:
         assert raw[doc.byte_start : doc.byte_end].decode("utf-8") == doc.text
@@ -210,7 +194,7 @@ def test_seed_fixture_dumps(tmp_path, fixture, dialect, marker_lines):
     blank_lines = 1 if dialect == "gitingest" else 0  # gitingest writes a blank line after each text
     assert second.line_start == first.line_end + blank_lines + marker_lines + 1
     assert second.record_end == len(raw)
-    assert_conserved(records, summary, raw)
+    support.assert_conserved(records, summary, raw)
 
 
 # -- FILE inside documents is not a marker ----------------------------------------------------
@@ -228,23 +212,23 @@ PROSE = (
 )
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("dialect", support.DIALECTS)
 def test_file_mid_line_is_not_a_marker(tmp_path, dialect):
     # In the bare dialect a line starting with END FILE closes a document: leave that line out.
     text = PROSE.rsplit("\n", 1)[0] if dialect in ("bare", "bare_end") else PROSE
     docs = [("a.txt", text), ("b.txt", "tail")]
-    raw = format_any(docs, dialect).encode()
-    records, summary = split(write(tmp_path, raw), config_for(dialect))
-    assert summary.dialect == dialect_name(dialect)
-    assert [(d.name, d.text) for d in documents(records)] == docs
-    assert rejects(records) == []
-    assert_conserved(records, summary, raw)
+    raw = support.format_any(docs, dialect).encode()
+    records, summary = support.split(support.write(tmp_path, raw), support.config_for(dialect))
+    assert summary.dialect == support.dialect_name(dialect)
+    assert [(d.name, d.text) for d in support.documents(records)] == docs
+    assert support.rejects(records) == []
+    support.assert_conserved(records, summary, raw)
 
 
 OTHER_MARKERS = {
     "gitingest": "FILE: bare.txt\n=== FILE: banner.txt ===\n### FILE: md.txt\nEND FILE\n--- DOC custom ---",
-    "banner": f"FILE: bare.txt\n### FILE: md.txt\n{RULE}\nFILE: gitingest.txt\n{RULE}\nEND FILE",
-    "markdown": f"FILE: bare.txt\n=== FILE: banner.txt ===\n{RULE}\nFILE: gitingest.txt\n{RULE}",
+    "banner": f"FILE: bare.txt\n### FILE: md.txt\n{support.RULE}\nFILE: gitingest.txt\n{support.RULE}\nEND FILE",
+    "markdown": f"FILE: bare.txt\n=== FILE: banner.txt ===\n{support.RULE}\nFILE: gitingest.txt\n{support.RULE}",
     "bare": "=== FILE: banner.txt ===\n### FILE: md.txt\n--- DOC custom ---",
 }
 
@@ -252,48 +236,48 @@ OTHER_MARKERS = {
 @pytest.mark.parametrize("dialect", OTHER_MARKERS)
 def test_other_dialects_markers_inside_documents_are_text(tmp_path, dialect):
     docs = [("first", "alpha"), ("second", OTHER_MARKERS[dialect]), ("third", "omega")]
-    raw = format_any(docs, dialect).encode()
-    records, summary = split_bytes(tmp_path, raw)
+    raw = support.format_any(docs, dialect).encode()
+    records, summary = support.split_bytes(tmp_path, raw)
     assert summary.dialect == dialect
-    assert [(d.name, d.text) for d in documents(records)] == docs
-    assert_conserved(records, summary, raw)
+    assert [(d.name, d.text) for d in support.documents(records)] == docs
+    support.assert_conserved(records, summary, raw)
 
 
 def test_gitingest_bare_file_line_inside_document_is_not_a_marker(tmp_path):
     text = "Intro\nFILE: x\nFILE: other.txt\nEND FILE\nOutro"
     docs = [("a.txt", text), ("b.txt", "next")]
     raw = format_dump(docs, "gitingest").encode()
-    records, summary = split_bytes(tmp_path, raw)
+    records, summary = support.split_bytes(tmp_path, raw)
     assert summary.dialect == "gitingest"
-    assert [(d.name, d.text) for d in documents(records)] == docs
-    assert_conserved(records, summary, raw)
+    assert [(d.name, d.text) for d in support.documents(records)] == docs
+    support.assert_conserved(records, summary, raw)
 
 
 # -- preamble ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("newline", NEWLINES.values(), ids=NEWLINES.keys())
+@pytest.mark.parametrize("newline", support.NEWLINES.values(), ids=support.NEWLINES.keys())
 def test_preamble_before_first_marker_is_kept(tmp_path, newline):
     preamble = "Directory structure:\n└── repo/\n    ├── a.txt\n    └── b.txt\n\nThe FILE: list follows.\n\n"
     docs = [("a.txt", "alpha"), ("b.txt", "beta")]
     raw = format_dump(docs, "gitingest", preamble=preamble, newline=newline).encode()
-    records, summary = split_bytes(tmp_path, raw)
+    records, summary = support.split_bytes(tmp_path, raw)
     assert summary.dialect == "gitingest"
     assert summary.preamble == preamble
     assert summary.preamble_bytes == len(preamble.replace("\n", newline).encode())
-    assert documents(records)[0].marker_start == summary.preamble_bytes
-    assert [(d.name, d.text) for d in documents(records)] == docs
-    assert_conserved(records, summary, raw)
-    assert_spans_decode(documents(records), raw)
+    assert support.documents(records)[0].marker_start == summary.preamble_bytes
+    assert [(d.name, d.text) for d in support.documents(records)] == docs
+    support.assert_conserved(records, summary, raw)
+    support.assert_spans_decode(support.documents(records), raw)
 
 
 def test_preamble_with_bom_counts_the_bom_bytes(tmp_path):
     raw = b"\xef\xbb\xbfpre\n=== FILE: a ===\nx\n"
-    records, summary = split_bytes(tmp_path, raw)
+    records, summary = support.split_bytes(tmp_path, raw)
     assert summary.encoding == "utf-8-sig"
     assert summary.preamble == "pre\n"
     assert summary.preamble_bytes == 3 + 4
-    assert_conserved(records, summary, raw)
+    support.assert_conserved(records, summary, raw)
 
 
 # -- no markers -----------------------------------------------------------------------------
@@ -306,7 +290,7 @@ def test_preamble_with_bom_counts_the_bom_bytes(tmp_path):
     b"  FILE: indented\n",
 ])
 def test_no_markers_is_one_reject_covering_everything(tmp_path, content):
-    records, summary = split_bytes(tmp_path, content)
+    records, summary = support.split_bytes(tmp_path, content)
     assert len(records) == 1
     [reject] = records
     assert isinstance(reject, Reject)
@@ -318,13 +302,13 @@ def test_no_markers_is_one_reject_covering_everything(tmp_path, content):
     assert summary.dialect is None
     assert summary.n_documents == 0 and summary.n_rejects == 1
     assert summary.preamble_bytes == 0
-    assert_conserved(records, summary, content)
+    support.assert_conserved(records, summary, content)
 
 
 def test_empty_dump(tmp_path):
-    records, summary = split_bytes(tmp_path, b"")
+    records, summary = support.split_bytes(tmp_path, b"")
     [reject] = records
     assert reject.reason == "no_markers"
     assert "empty" in reject.detail
     assert summary.size_bytes == summary.file_size_bytes == 0
-    assert_conserved(records, summary, b"")
+    support.assert_conserved(records, summary, b"")

@@ -15,22 +15,7 @@ import pytest
 from pipelines.ingest import splitter
 from pipelines.ingest.dumpwriter import format_dump
 from pipelines.ingest.splitter import Reject, RejectReason
-from tests.ingest.split_support import (
-    DIALECTS,
-    MIB,
-    assert_conserved,
-    assert_spans_decode,
-    config_for,
-    dialect_name,
-    documents,
-    format_any,
-    normalize,
-    rejects,
-    sniff_bytes,
-    split,
-    split_bytes,
-    write,
-)
+from tests.ingest import split_support as support
 
 # -- encodings -----------------------------------------------------------------------------
 
@@ -40,14 +25,14 @@ ENC_DOCS = [("café.txt", "Déjà vu, naïve façade.\nSecond line"), ("b", "Pri
 @pytest.mark.parametrize(("bom", "expected"), [(b"", "utf-8"), (b"\xef\xbb\xbf", "utf-8-sig")])
 def test_utf8_with_and_without_bom(tmp_path, bom, expected):
     raw = bom + format_dump(ENC_DOCS + [("c", "日本語 中文")], "banner").encode("utf-8")
-    records, summary = split_bytes(tmp_path, raw)
+    records, summary = support.split_bytes(tmp_path, raw)
     assert summary.encoding == expected
-    docs = documents(records)
+    docs = support.documents(records)
     assert [(d.name, d.text) for d in docs] == ENC_DOCS + [("c", "日本語 中文")]
     assert docs[0].marker_start == len(bom) == summary.preamble_bytes
     assert "\ufeff" not in docs[0].name
-    assert_conserved(records, summary, raw)
-    assert_spans_decode(docs, raw, "utf-8", bom=len(bom))
+    support.assert_conserved(records, summary, raw)
+    support.assert_spans_decode(docs, raw, "utf-8", bom=len(bom))
 
 
 @pytest.mark.parametrize(("codec", "bom", "expected"), [
@@ -57,56 +42,57 @@ def test_utf8_with_and_without_bom(tmp_path, bom, expected):
 @pytest.mark.parametrize("dialect", ["gitingest", "banner", "bare_end"])
 def test_utf16_with_bom(tmp_path, codec, bom, expected, dialect):
     docs = ENC_DOCS + [("日本.txt", "日本語のテキスト 😀")]
-    raw = bom + format_any(docs, dialect, preamble="pre\n").encode(codec)
-    records, summary = split_bytes(tmp_path, raw)
+    raw = bom + support.format_any(docs, dialect, preamble="pre\n").encode(codec)
+    records, summary = support.split_bytes(tmp_path, raw)
     assert summary.encoding == expected
-    assert summary.dialect == dialect_name(dialect)
+    assert summary.dialect == support.dialect_name(dialect)
     assert summary.preamble == "pre\n"
     assert summary.preamble_bytes == len(bom) + len("pre\n".encode(codec))
-    assert [(d.name, d.text) for d in documents(records)] == docs
-    assert rejects(records) == []
-    assert_conserved(records, summary, raw)
-    assert_spans_decode(documents(records), raw, codec, bom=len(bom))
+    assert [(d.name, d.text) for d in support.documents(records)] == docs
+    assert support.rejects(records) == []
+    support.assert_conserved(records, summary, raw)
+    support.assert_spans_decode(support.documents(records), raw, codec, bom=len(bom))
 
 
 def test_cp1252(tmp_path):
     raw = format_dump(ENC_DOCS + [("quotes", "‘single’ “double” … œuvre")], "banner").encode("cp1252")
     assert b"\xe9" in raw and b"\x80" in raw  # é and € as single cp1252 bytes
-    records, summary = split_bytes(tmp_path, raw)
+    records, summary = support.split_bytes(tmp_path, raw)
     assert summary.encoding == "cp1252"
-    assert [(d.name, d.text) for d in documents(records)] == ENC_DOCS + [("quotes", "‘single’ “double” … œuvre")]
+    expected = ENC_DOCS + [("quotes", "‘single’ “double” … œuvre")]
+    assert [(d.name, d.text) for d in support.documents(records)] == expected
     assert summary.decode_errors == 0
-    assert_conserved(records, summary, raw)
-    assert_spans_decode(documents(records), raw, "cp1252")
+    support.assert_conserved(records, summary, raw)
+    support.assert_spans_decode(support.documents(records), raw, "cp1252")
 
 
 def test_latin1_when_bytes_undefined_in_cp1252(tmp_path):
     # 0x81 and 0x8D are undefined in cp1252: the dump must be latin-1.
     raw = "=== FILE: résumé ===\nÀ bientôt, Ångström.\n=== FILE: b ===\nctrl \x81 and \x8d\n".encode("latin-1")
-    records, summary = split_bytes(tmp_path, raw)
+    records, summary = support.split_bytes(tmp_path, raw)
     assert summary.encoding == "latin-1"
-    assert [(d.name, d.text) for d in documents(records)] == [
+    assert [(d.name, d.text) for d in support.documents(records)] == [
         ("résumé", "À bientôt, Ångström."),
         ("b", "ctrl \x81 and \x8d"),
     ]
     assert summary.decode_errors == 0
-    assert_conserved(records, summary, raw)
-    assert_spans_decode(documents(records), raw, "latin-1")
+    support.assert_conserved(records, summary, raw)
+    support.assert_spans_decode(support.documents(records), raw, "latin-1")
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
-@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("dialect", support.DIALECTS)
 def test_crlf_and_cr_line_ends_are_normalized(tmp_path, dialect, newline):
     docs = [("a.txt", "line one\nline two\n\nline four"), ("b.txt", "x")]
-    raw = format_any(docs, dialect, preamble="pre\n\n", newline=newline).encode()
-    records, summary = split(write(tmp_path, raw), config_for(dialect))
-    assert summary.dialect == dialect_name(dialect)
+    raw = support.format_any(docs, dialect, preamble="pre\n\n", newline=newline).encode()
+    records, summary = support.split(support.write(tmp_path, raw), support.config_for(dialect))
+    assert summary.dialect == support.dialect_name(dialect)
     assert summary.preamble == "pre\n\n"
-    assert [(d.name, d.text) for d in documents(records)] == docs
-    assert all("\r" not in d.text for d in documents(records))
-    assert_conserved(records, summary, raw)
-    assert_spans_decode(documents(records), raw)
-    first = documents(records)[0]
+    assert [(d.name, d.text) for d in support.documents(records)] == docs
+    assert all("\r" not in d.text for d in support.documents(records))
+    support.assert_conserved(records, summary, raw)
+    support.assert_spans_decode(support.documents(records), raw)
+    first = support.documents(records)[0]
     marker_lines = 3 if dialect == "gitingest" else 1
     assert first.line_start == 2 + marker_lines + 1  # two preamble lines, then the marker
     assert first.line_end == first.line_start + 3
@@ -114,19 +100,19 @@ def test_crlf_and_cr_line_ends_are_normalized(tmp_path, dialect, newline):
 
 def test_mixed_line_ends_text_and_spans(tmp_path):
     raw = b"=== FILE: a ===\r\none\rtwo\nthree\r\n=== FILE: b ===\nfour\r"
-    records, summary = split_bytes(tmp_path, raw)
-    assert [(d.name, d.text) for d in documents(records)] == [("a", "one\ntwo\nthree"), ("b", "four")]
-    assert documents(records)[0].line_start == 2
-    assert_conserved(records, summary, raw)
-    for doc in documents(records):
-        assert normalize(raw[doc.byte_start : doc.byte_end].decode()) == doc.text
+    records, summary = support.split_bytes(tmp_path, raw)
+    assert [(d.name, d.text) for d in support.documents(records)] == [("a", "one\ntwo\nthree"), ("b", "four")]
+    assert support.documents(records)[0].line_start == 2
+    support.assert_conserved(records, summary, raw)
+    for doc in support.documents(records):
+        assert support.normalize(raw[doc.byte_start : doc.byte_end].decode()) == doc.text
 
 
 def test_mixed_line_ends_line_numbers(tmp_path):
     """Default SplitConfig, 53-byte dump: document 'b' starts on line 6, reported as line 7."""
     raw = b"=== FILE: a ===\r\none\rtwo\nthree\r\n=== FILE: b ===\nfour\r"
-    records, _ = split_bytes(tmp_path, raw)
-    assert [d.line_start for d in documents(records)] == [2, 6]
+    records, _ = support.split_bytes(tmp_path, raw)
+    assert [d.line_start for d in support.documents(records)] == [2, 6]
 
 
 def test_line_numbers_of_lf_framed_dump_of_crlf_documents_with_small_chunks(tmp_path):
@@ -138,13 +124,13 @@ def test_line_numbers_of_lf_framed_dump_of_crlf_documents_with_small_chunks(tmp_
         for i in range(7000)
     ]
     raw = format_dump(docs, "gitingest").encode()
-    assert len(raw) > MIB + 64 * 100
-    records, summary = split_bytes(tmp_path, raw, chunk_bytes=64)
-    assert [(d.name, normalize(t)) for d, (_, t) in zip(documents(records), docs, strict=True)] == [
-        (d.name, d.text) for d in documents(records)
+    assert len(raw) > support.MIB + 64 * 100
+    records, summary = support.split_bytes(tmp_path, raw, chunk_bytes=64)
+    assert [(d.name, support.normalize(t)) for d, (_, t) in zip(support.documents(records), docs, strict=True)] == [
+        (d.name, d.text) for d in support.documents(records)
     ]
-    assert_conserved(records, summary, raw)
-    assert_spans_decode(documents(records), raw)
+    support.assert_conserved(records, summary, raw)
+    support.assert_spans_decode(support.documents(records), raw)
 
 
 def test_invalid_utf8_bytes_are_replaced_and_counted_per_document(tmp_path):
@@ -154,28 +140,28 @@ def test_invalid_utf8_bytes_are_replaced_and_counted_per_document(tmp_path):
         + b"=== FILE: bad.txt ===\nbroken \xff byte and \xc3( a cut sequence\n"
         + format_dump([("after.txt", "all fine again")], "banner").encode("utf-8")
     )
-    records, summary = split_bytes(tmp_path, raw)
+    records, summary = support.split_bytes(tmp_path, raw)
     assert summary.encoding == "utf-8"
     assert summary.status == "ok"
-    docs = documents(records)
+    docs = support.documents(records)
     assert [d.name for d in docs] == ["good.txt", "bad.txt", "after.txt"]
     assert [d.decode_errors for d in docs] == [0, 2, 0]  # a U+FFFD present in the source is no error
     assert docs[0].text == good
     assert docs[1].text == "broken \ufffd byte and \ufffd( a cut sequence"
     assert summary.decode_errors == 2
-    assert_conserved(records, summary, raw)
+    support.assert_conserved(records, summary, raw)
 
 
 def test_multibyte_utf8_character_straddling_the_sniff_boundary(tmp_path):
     # The first read (1 MiB) ends inside "é": detection must still say UTF-8.
     head = "=== FILE: a ===\n"
-    pad = MIB - len(head) - 1
+    pad = support.MIB - len(head) - 1
     text = "x" * (pad % 70) + ("y" * 69 + "\n") * (pad // 70) + "é and more text"
     raw = format_dump([("a", text), ("b", "été")], "banner").encode()
-    assert raw[MIB - 1 : MIB + 1] == "é".encode()
-    records, summary = split_bytes(tmp_path, raw, chunk_bytes=64)
+    assert raw[support.MIB - 1 : support.MIB + 1] == "é".encode()
+    records, summary = support.split_bytes(tmp_path, raw, chunk_bytes=64)
     assert summary.encoding == "utf-8"
-    assert [(d.name, d.text) for d in documents(records)] == [("a", text), ("b", "été")]
+    assert [(d.name, d.text) for d in support.documents(records)] == [("a", text), ("b", "été")]
     assert summary.decode_errors == 0
 
 
@@ -191,32 +177,32 @@ def many_documents(n: int, seed: int = 7) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.mark.parametrize("chunk_bytes", [64, MIB])
+@pytest.mark.parametrize("chunk_bytes", [64, support.MIB])
 def test_gzip_is_read_transparently(tmp_path, chunk_bytes):
     docs = many_documents(40)
     raw = format_dump(docs, "gitingest", preamble="pre\n").encode()
     packed = gzip.compress(raw)
-    with sniff_bytes(min(chunk_bytes, splitter.SNIFF_BYTES)):  # small reads of the decompressed stream
-        records, summary = split_bytes(tmp_path, packed, "dump.txt.gz", chunk_bytes=chunk_bytes)
+    with support.sniff_bytes(min(chunk_bytes, splitter.SNIFF_BYTES)):  # small reads of the decompressed stream
+        records, summary = support.split_bytes(tmp_path, packed, "dump.txt.gz", chunk_bytes=chunk_bytes)
     assert summary.compression == "gzip"
     assert summary.status == "ok" and summary.error is None
     assert summary.size_bytes == len(raw)
     assert summary.file_size_bytes == len(packed)
     assert summary.sha256 == hashlib.sha256(packed).hexdigest()
     assert summary.preamble == "pre\n"
-    assert [(d.name, d.text) for d in documents(records)] == docs
-    assert_conserved(records, summary, raw)
-    assert_spans_decode(documents(records), raw)
+    assert [(d.name, d.text) for d in support.documents(records)] == docs
+    support.assert_conserved(records, summary, raw)
+    support.assert_spans_decode(support.documents(records), raw)
 
 
 def test_gzip_is_detected_by_magic_not_by_suffix(tmp_path):
     raw = format_dump([("a", "alpha")], "banner").encode()
-    records, summary = split_bytes(tmp_path, gzip.compress(raw), "no_suffix.txt")
+    records, summary = support.split_bytes(tmp_path, gzip.compress(raw), "no_suffix.txt")
     assert summary.compression == "gzip"
-    assert [(d.name, d.text) for d in documents(records)] == [("a", "alpha")]
+    assert [(d.name, d.text) for d in support.documents(records)] == [("a", "alpha")]
 
 
-@pytest.mark.parametrize("chunk_bytes", [100, MIB])
+@pytest.mark.parametrize("chunk_bytes", [100, support.MIB])
 def test_truncated_gzip(tmp_path, chunk_bytes):
     docs = many_documents(60)
     raw = format_dump(docs, "banner").encode()
@@ -225,8 +211,8 @@ def test_truncated_gzip(tmp_path, chunk_bytes):
     before_damage = zlib.decompressobj(wbits=31).decompress(damaged)
     assert 0 < len(before_damage) < len(raw)
 
-    with sniff_bytes(min(chunk_bytes, splitter.SNIFF_BYTES)):
-        records, summary = split_bytes(tmp_path, damaged, "dump.txt.gz", chunk_bytes=chunk_bytes)
+    with support.sniff_bytes(min(chunk_bytes, splitter.SNIFF_BYTES)):
+        records, summary = support.split_bytes(tmp_path, damaged, "dump.txt.gz", chunk_bytes=chunk_bytes)
 
     assert summary.status == "truncated"
     assert summary.error and "truncated" in summary.error and "EOFError" in summary.error
@@ -234,7 +220,7 @@ def test_truncated_gzip(tmp_path, chunk_bytes):
     assert summary.file_size_bytes == len(damaged)
     assert summary.sha256 == hashlib.sha256(damaged).hexdigest()
     assert summary.size_bytes == len(before_damage)
-    docs_out = documents(records)
+    docs_out = support.documents(records)
     assert len(docs_out) >= 10
     assert [(d.name, d.text) for d in docs_out] == docs[: len(docs_out)]
     *_, last = records
@@ -242,30 +228,30 @@ def test_truncated_gzip(tmp_path, chunk_bytes):
     assert last.reason == RejectReason.TRUNCATED == "truncated_input"
     assert last.name == docs[len(docs_out)][0]
     assert last.record_end == summary.size_bytes
-    assert rejects(records) == [last]
-    assert_conserved(records, summary)
-    assert_spans_decode(docs_out, before_damage)
+    assert support.rejects(records) == [last]
+    support.assert_conserved(records, summary)
+    support.assert_spans_decode(docs_out, before_damage)
 
 
 def test_gzip_truncated_before_any_marker(tmp_path):
     packed = gzip.compress(format_dump(many_documents(5), "banner").encode())
-    records, summary = split_bytes(tmp_path, packed[:12], "dump.txt.gz")
+    records, summary = support.split_bytes(tmp_path, packed[:12], "dump.txt.gz")
     assert summary.status == "truncated"
     assert summary.error
     [reject] = records
     assert reject.reason == "truncated_input"
     assert summary.n_documents == 0
-    assert_conserved(records, summary)
+    support.assert_conserved(records, summary)
 
 
 def test_gzip_with_bad_crc_is_reported_as_corrupt(tmp_path):
     raw = format_dump([("a", "alpha"), ("b", "beta")], "banner").encode()
     packed = bytearray(gzip.compress(raw))
     packed[-6] ^= 0xFF  # inside the CRC32 of the trailer
-    records, summary = split_bytes(tmp_path, bytes(packed), "dump.txt.gz")
+    records, summary = support.split_bytes(tmp_path, bytes(packed), "dump.txt.gz")
     assert summary.status == "truncated"
     assert "CRC" in summary.error
-    assert [(d.name, d.text) for d in documents(records)] == [("a", "alpha")]
-    assert [(r.name, r.reason) for r in rejects(records)] == [("b", "truncated_input")]
+    assert [(d.name, d.text) for d in support.documents(records)] == [("a", "alpha")]
+    assert [(r.name, r.reason) for r in support.rejects(records)] == [("b", "truncated_input")]
     assert summary.size_bytes == len(raw)
-    assert_conserved(records, summary, raw)
+    support.assert_conserved(records, summary, raw)

@@ -25,9 +25,8 @@ def test_each_stage_skips_unchanged_input_and_recomputes_what_changed(raw_dir, w
         with pytest.raises(LookupError, match="materialize `documents` first"):
             TEXT_STAGE.load(con, dump.dump_id, TextConfig())
         assert not load_dump(con, dump, SplitConfig()).skipped
-        assert fingerprints.stored(con, dump.dump_id, fingerprints.INGEST).startswith(
-            con.execute("SELECT sha256 FROM dumps").fetchone()[0] + "|"
-        )
+        (sha256,) = con.execute("SELECT sha256 FROM dumps").fetchone()
+        assert fingerprints.stored(con, dump.dump_id, fingerprints.INGEST).startswith(f"{sha256}|")
         with pytest.raises(LookupError, match="materialize the text stage first"):
             ENTITY_STAGE.load(con, dump.dump_id, NO_MODEL)
         assert [TEXT_STAGE.load(con, dump.dump_id, TextConfig()).skipped for _ in range(2)] == [False, True]

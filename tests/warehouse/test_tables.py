@@ -1,5 +1,5 @@
 """Each table declared once: the DDL, Arrow schemas, checks and data dictionary all follow
-the declarations in pipelines/warehouse/tables.py."""
+the declarations in sql/schema/tables.toml."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pipelines.orchestration.checks import NO_ORPHANS, UNIQUE_KEYS, table_check_
 from pipelines.pipeline import STAGES
 from pipelines.warehouse import dictionary
 from pipelines.warehouse.schema import apply_schema
-from pipelines.warehouse.tables import TABLES, Column, Table, add_column_statements, arrow_schema
+from pipelines.warehouse.tables import TABLES, Column, Table, add_column_statements, arrow_schema, load_tables
 
 
 @pytest.fixture
@@ -86,3 +86,11 @@ def test_every_stage_writes_declared_per_dump_tables_and_every_table_is_checked(
         checks = {spec.name for spec in table_check_specs(name)}
         assert (UNIQUE_KEYS in checks) == bool(table.key)
         assert (NO_ORPHANS in checks) == bool(table.parent)
+
+
+def test_a_declaration_with_an_unknown_field_is_refused(tmp_path):
+    bad = tmp_path / "tables.toml"
+    bad.write_text('[t]\nsummary = "s"\nstage = "x"\nprimary = ["a"]\ncolumns = [{ name = "a", type = "VARCHAR", '
+                   'doc = "a" }]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\[t\] has unknown fields \['primary'\]"):
+        load_tables(bad)
