@@ -14,7 +14,7 @@ c. ``TEXT_STAGE.load`` end to end on a temporary DuckDB warehouse (the dump is w
    with ``format_dump(..., "gitingest")`` and ingested with ``load_dump``), with
    workers=1 and workers=2 (the latter includes the worker processes' start-up);
 
-(b) and (c) run ``pipelines.text.stage``, which does structure, language and
+(b) and (c) run the text stage (``pipelines.pipeline.TEXT_STAGE``), which does structure, language and
 metadata in one pass, so they cost more than language alone. Single-core rates are per
 CPU-second of this process, so that other load on the machine distorts them less; the
 load_* rates are per wall-clock second. Load averages are recorded with every

@@ -26,7 +26,7 @@ from pipelines.text.structure import CLEAN_KINDS
 from pipelines.warehouse.connection import read_sql, transaction
 
 READ_BATCH = 500
-Document = tuple[str, str, list[tuple[int, int, str]]]  # doc_id, language, clean paragraphs
+Document = tuple[str, str, list[tuple[int, int, str]]]  # doc_id, language, clean paragraphs as read
 
 
 @dataclass

@@ -24,6 +24,7 @@ from pipelines.text.langid import warm_up
 from pipelines.text.paragraphs import split_paragraphs
 from pipelines.text.structure import normalized_key
 from pipelines.warehouse.fingerprints import INGEST
+from pipelines.warehouse.tables import TABLES, quote_identifier
 
 READ_BATCH = 2_000
 
@@ -65,7 +66,8 @@ class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
         return warm_up
 
     def summarize(self, con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) -> TextStageResult:
-        return summarize(con, dump_id, skipped=skipped)
+        children = [t for t in self.tables if not TABLES[t].key]  # extractors' tables: any rows per document
+        return summarize(con, dump_id, children, skipped=skipped)
 
     def analyze_texts(
         self, batch: list[tuple[str, str, str]], config: TextConfig, repeated: frozenset[int] = frozenset()
@@ -105,21 +107,26 @@ def _read_batches(con: duckdb.DuckDBPyConnection, dump_id: str) -> Iterator[list
         reader.close()
 
 
-_FILL_RATES_SQL = """
-SELECT
-    count(*) AS documents,
-    count(*) FILTER (WHERE title IS NOT NULL AND title <> '') AS title,
-    count(subtitle) AS subtitle, count(section) AS section, count(byline) AS byline,
-    count(*) FILTER (WHERE doc_id IN (SELECT doc_id FROM hashtags WHERE dump_id = $d)) AS hashtags,
-    count(*) FILTER (WHERE doc_id IN (SELECT doc_id FROM photo_credits WHERE dump_id = $d)) AS photo_credits,
-    count(*) FILTER (WHERE doc_id IN (SELECT doc_id FROM quotes WHERE dump_id = $d)) AS quotes,
-    count(*) FILTER (WHERE doc_id IN (SELECT doc_id FROM amounts WHERE dump_id = $d)) AS amounts,
-    count(*) FILTER (WHERE doc_id IN (SELECT doc_id FROM dates_mentioned WHERE dump_id = $d)) AS dates_mentioned
-FROM document_metadata WHERE dump_id = $d
-"""
+_FIELD_COUNTS = (
+    "count(*) AS documents, count(*) FILTER (WHERE title IS NOT NULL AND title <> '') AS title, "
+    "count(subtitle) AS subtitle, count(section) AS section, count(byline) AS byline"
+)
 
 
-def summarize(con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) -> TextStageResult:
+def _fill_rate_sql(child_tables: list[str]) -> str:
+    """Documents with each metadata field, and with at least one row in each child table."""
+    children = "".join(
+        f", count(*) FILTER (WHERE doc_id IN (SELECT doc_id FROM {quote_identifier(t)} "  # noqa: S608 - our names
+        f"WHERE dump_id = $d)) AS {quote_identifier(t)}"
+        for t in child_tables
+    )
+    return f"SELECT {_FIELD_COUNTS}{children} FROM document_metadata WHERE dump_id = $d"  # noqa: S608 - our names
+
+
+def summarize(
+    con: duckdb.DuckDBPyConnection, dump_id: str, child_tables: list[str], *, skipped: bool
+) -> TextStageResult:
+    """Languages, paragraphs and fill rates of one dump (``child_tables``: the extractors' tables)."""
     languages = dict(
         con.execute(
             "SELECT language, count(*) FROM document_languages WHERE dump_id = ? GROUP BY language", [dump_id]
@@ -130,7 +137,7 @@ def summarize(con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) ->
         "(SELECT count(*) FROM document_languages WHERE dump_id = $d AND is_multilingual)",
         {"d": dump_id},
     ).fetchone()
-    cursor = con.execute(_FILL_RATES_SQL, {"d": dump_id})
+    cursor = con.execute(_fill_rate_sql(child_tables), {"d": dump_id})
     names = [c[0] for c in cursor.description]
     counts = dict(zip(names, cursor.fetchone(), strict=True))
     documents = counts.pop("documents")
