@@ -17,7 +17,7 @@ c. ``TEXT_STAGE.load`` end to end on a temporary DuckDB warehouse (the dump is w
 (b) and (c) run the text stage (``pipelines.pipeline.TEXT_STAGE``), which does structure, language and
 metadata in one pass, so they cost more than language alone. Single-core rates are per
 CPU-second of this process, so that other load on the machine distorts them less; the
-load_* rates are per wall-clock second. Load averages are recorded with every
+(c) rates are per wall-clock second. Load averages are recorded with every
 measurement;
 
 and compares our langdetect wrapper with stock ``langdetect.detect_langs``
@@ -432,7 +432,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{row['measure']:<46}{row['documents']:>6}{row['cpu_seconds']:>8.1f}{row['wall_seconds']:>8.1f}"
             f"{row['docs_per_second']:>8.1f}  {row['note']}"
         )
-    print("single-core rates are documents per CPU-second; load_* rates per wall-clock second")
+    print("single-core rates are documents per CPU-second; (c) rates per wall-clock second")
     verdict = "meets" if document_rate >= TARGET_DOCS_PER_SECOND else "MISSES"
     print(f"\ndocument-level language: {document_rate:.0f} docs/s per core ({verdict} >= {TARGET_DOCS_PER_SECOND})")
     document_language = results["document_language"]

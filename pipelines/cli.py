@@ -3,7 +3,9 @@
 ``python -m pipelines materialize`` runs the Dagster assets in-process (the same assets
 and resources as ``dagster dev``). ``python -m pipelines sql "SELECT ..."`` queries the
 warehouse read-only and prints or exports the result; ``python -m pipelines export``
-writes every table to Parquet.
+writes every table to Parquet. ``python -m pipelines dictionary`` regenerates
+``sql/schema/tables.sql`` and the data dictionary's column tables from
+``sql/schema/tables.toml`` (``--check``: only report stale files).
 """
 
 from __future__ import annotations

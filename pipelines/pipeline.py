@@ -9,6 +9,10 @@
              ─► ENTITY_STAGE: ExtractEntities                           entity_mentions
     all dumps ─► rebuild_entities (SQL)                                 entities, entity_aliases
 
+Ingest comes first but is no ``Stage``: it reads a file rather than the warehouse and
+streams it in one pass (``pipelines.ingest.load``); it shares the stages' fingerprint
+helper, so a changed dump recomputes every stage after it.
+
 Adding an extractor: write its Step (``pipelines/extract/``), declare its table
 (``sql/schema/tables.toml``), and list the step here.
 """

@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.runtime.steps import Step
-from pipelines.text.document import TextContext, TextRecord
+from pipelines.text.document import Extractor, TextContext, TextRecord
 
 _SEP = r"[ \u00a0\u202f]"
 _NUMBER = (
@@ -165,7 +164,7 @@ def _word_amount(text: str, match: re.Match) -> Amount | None:
     return Amount(text[match.start() : thing_match.end()], match.start(), thing_match.end(), value, "count", thing)
 
 
-class ExtractAmounts(Step[TextRecord, TextContext]):
+class ExtractAmounts(Extractor):
     """Counts, sums of money and percentages in the article's clean paragraphs."""
 
     tables = ("amounts",)

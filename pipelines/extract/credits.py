@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.runtime.steps import Step
-from pipelines.text.document import TextContext, TextRecord
+from pipelines.text.document import Extractor, TextContext, TextRecord
 
 AGENCIES = {
     "REUTERS": r"reuters", "AFP": r"afp|agence france[- ]presse", "AP": r"ap|associated press",
@@ -70,7 +69,7 @@ def extract_credits(caption: str) -> list[PhotoCredit]:
     return credits
 
 
-class ExtractPhotoCredits(Step[TextRecord, TextContext]):
+class ExtractPhotoCredits(Extractor):
     """Photo credits of the document's captions, with the agencies they name."""
 
     tables = ("photo_credits",)

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.runtime.steps import Step
-from pipelines.text.document import TextContext, TextRecord
+from pipelines.text.document import Extractor, TextContext, TextRecord
 
 MONTHS = {
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
@@ -103,7 +102,7 @@ def _looks_like_date_context(text: str, match: re.Match) -> bool:
     return bool(re.search(r"(?:le|on|du|au|since|depuis)\s*$", before)) or match.group(0)[0].isdigit()
 
 
-class ExtractDates(Step[TextRecord, TextContext]):
+class ExtractDates(Extractor):
     """Dates, months, years, weekdays and relative dates in the article's clean paragraphs,
     read in the document's language."""
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from pipelines.runtime.steps import Step
-from pipelines.text.document import TextContext, TextRecord
+from pipelines.text.document import Extractor, TextContext, TextRecord
 from pipelines.text.structure import hashtag_spans
 
 
@@ -15,7 +14,7 @@ def normalize_tag(tag: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-class ExtractHashtags(Step[TextRecord, TextContext]):
+class ExtractHashtags(Extractor):
     """Every ``#tag`` of the document's hashtag lines, as written and normalized."""
 
     tables = ("hashtags",)

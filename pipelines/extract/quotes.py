@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.runtime.steps import Step
-from pipelines.text.document import TextContext, TextRecord
+from pipelines.text.document import Extractor, TextContext, TextRecord
 
 _QUOTE_PAIRS = re.compile(
     r"«\s*(?P<a>[^«»]{2,1500}?)\s*»|“(?P<b>[^“”]{2,1500}?)”|(?<![\w\"])\"(?P<c>[^\"\n]{2,1500}?)\"(?![\w\"])"
@@ -304,7 +303,7 @@ def _propagate_to_continuations(quotes: list[Quote], text: str) -> list[Quote]:
     return result
 
 
-class ExtractQuotes(Step[TextRecord, TextContext]):
+class ExtractQuotes(Extractor):
     """Quotations of the article with speaker and verb; quotes in footers or captions are not the article's.
 
     Quotes are found on the whole text (an attribution may sit in the paragraph before),

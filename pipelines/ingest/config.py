@@ -1,4 +1,4 @@
-"""Settings of the pure-Python core, shared by the CLI, Dagster resources and tests."""
+"""How dumps are split: the settings of the ingest stage, shared by the CLI, Dagster resources and tests."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ MENTIONS_COVERED = "mentions_covered"
     key="entity_mentions",
     deps=["paragraphs", "document_languages"],
     partitions_def=dumps_partitions,
-    group_name="entities",
+    group_name=TABLES["entity_mentions"].group,
     kinds={"python", "duckdb", "spacy"},
     owners=["team:data-engineering"],
     tags={"stage": "entities"},
@@ -72,12 +72,13 @@ def entity_mentions(
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
-            "entities", deps=["entity_mentions"], group_name="entities", kinds={"duckdb", "sql"},
+            "entities", deps=["entity_mentions"], group_name=TABLES["entities"].group, kinds={"duckdb", "sql"},
             owners=["team:data-engineering"], tags={"stage": "entities"},
             description=TABLES["entities"].asset,
         ),
         dg.AssetSpec(
-            "entity_aliases", deps=["entity_mentions"], group_name="entities", kinds={"duckdb", "sql"},
+            "entity_aliases", deps=["entity_mentions"], group_name=TABLES["entity_aliases"].group,
+            kinds={"duckdb", "sql"},
             owners=["team:data-engineering"], tags={"stage": "entities"},
             description=TABLES["entity_aliases"].asset,
         ),

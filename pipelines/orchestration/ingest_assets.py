@@ -5,26 +5,26 @@ import dagster as dg
 
 from pipelines.ingest.load import IntegrityError, LoadResult, byte_conservation_violations, load_dump
 from pipelines.orchestration.checks import table_check_results, table_check_specs
-from pipelines.orchestration.markdown import markdown_table
+from pipelines.orchestration.markdown import preview_markdown
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import RawDumpsResource, WarehouseResource
+from pipelines.warehouse.fingerprints import INGEST
+from pipelines.warehouse.tables import TABLES, per_dump_table_names
 
 BYTE_CONSERVATION = "byte_conservation"
+INGEST_TABLES = per_dump_table_names(INGEST)  # dumps, documents, rejects: written by this asset
 DUMP_COMPLETE = "dump_complete"
 
 
 @dg.asset(
     key="documents",
     partitions_def=dumps_partitions,
-    group_name="ingest",
+    group_name=TABLES["documents"].group,
     kinds={"python", "duckdb"},
     pool=WAREHOUSE_POOL,
     owners=["team:data-engineering"],
     tags={"stage": "ingest"},
-    description=(
-        "Splits one raw dump (the partition) on its FILE markers and replaces its rows in "
-        "`dumps`, `documents` and `rejects` in one transaction. Unchanged dumps are skipped."
-    ),
+    description=TABLES["documents"].asset,
     check_specs=[
         dg.AssetCheckSpec(
             BYTE_CONSERVATION, asset="documents", blocking=True,
@@ -34,7 +34,7 @@ DUMP_COMPLETE = "dump_complete"
             DUMP_COMPLETE, asset="documents",
             description="The dump was read to its end (warns on truncated or corrupt input).",
         ),
-        *table_check_specs("documents"),
+        *(spec for table in INGEST_TABLES for spec in table_check_specs(table, asset="documents")),
     ],
 )
 def documents(
@@ -62,12 +62,11 @@ def documents(
             [dump.dump_id],
         ).fetchone()
         violations = byte_conservation_violations(con, dump.dump_id)
-        invariants = table_check_results(con, "documents", dump.dump_id)
-        preview = con.execute(
-            "SELECT ordinal, name, n_words, line_start, line_end FROM documents "
-            "WHERE dump_id = ? ORDER BY ordinal LIMIT 10",
-            [dump.dump_id],
-        ).fetchall()
+        invariants = [
+            check for table in INGEST_TABLES
+            for check in table_check_results(con, table, dump.dump_id, asset="documents")
+        ]
+        preview = preview_markdown(con, "documents", dump.dump_id, rows=10)
     size_bytes, encoding, dialect, n_documents, n_rejects, decode_errors, status, error = row
     _log_result(context, result, status, error)
     return dg.MaterializeResult(
@@ -82,7 +81,7 @@ def documents(
             "encoding": encoding,
             "decode_errors": dg.MetadataValue.int(decode_errors),
             "status": status,
-            "preview": dg.MetadataValue.md(_preview_markdown(preview)),
+            "preview": dg.MetadataValue.md(preview),
         },
         check_results=[
             dg.AssetCheckResult(
@@ -106,6 +105,3 @@ def _log_result(context: dg.AssetExecutionContext, result: LoadResult, status: s
     for reason, count in sorted(result.reject_reasons.items()):
         context.log.info(f"{result.relative_path}: {count} rejected as {reason}")
 
-
-def _preview_markdown(rows: list[tuple]) -> str:
-    return markdown_table(["#", "name", "words", "lines"], [(o, n, w, f"{a}-{b}") for o, n, w, a, b in rows])

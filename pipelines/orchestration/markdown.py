@@ -23,15 +23,15 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> s
     return "\n".join(lines)
 
 
-def preview_markdown(con: duckdb.DuckDBPyConnection, table: str, dump_id: str) -> str:
+def preview_markdown(con: duckdb.DuckDBPyConnection, table: str, dump_id: str, rows: int = PREVIEW_ROWS) -> str:
     """The first rows of one dump's ``table``, the columns its declaration names for previews."""
     cursor = con.execute(
         f"SELECT {TABLES[table].preview} FROM {quote_identifier(table)} WHERE dump_id = ? "  # noqa: S608 - our names
-        f"ORDER BY ALL LIMIT {PREVIEW_ROWS}",
-        [dump_id],
+        "ORDER BY ALL LIMIT ?",
+        [dump_id, rows],
     )
-    rows = cursor.fetchall()
-    return markdown_table([c[0] for c in cursor.description], rows) if rows else "_no rows_"
+    found = cursor.fetchall()
+    return markdown_table([c[0] for c in cursor.description], found) if found else "_no rows_"
 
 
 def dump_row_counts(con: duckdb.DuckDBPyConnection, tables: Sequence[str], dump_id: str) -> dict[str, int]:

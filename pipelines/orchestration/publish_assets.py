@@ -4,12 +4,12 @@ import dagster as dg
 
 from pipelines.orchestration.partitions import WAREHOUSE_POOL
 from pipelines.orchestration.resources import WarehouseResource
-from pipelines.pipeline import ENTITY_STAGE, TEXT_STAGE
 from pipelines.warehouse.snapshot import publish_snapshot
+from pipelines.warehouse.tables import TABLES
 
 # The snapshot is published once every table asset is up to date (dumps and rejects are
-# written by the `documents` asset, stage_runs is bookkeeping).
-PUBLISHED_TABLES = ["documents", *TEXT_STAGE.tables, *ENTITY_STAGE.tables, "entities", "entity_aliases"]
+# written by the `documents` asset, stage_runs is bookkeeping: they are no assets).
+PUBLISHED_TABLES = [name for name, table in TABLES.items() if table.asset]
 
 
 @dg.asset(

@@ -2,8 +2,9 @@
 
 Dagster code gets them only through resources, as ``dg.EnvVar`` (resolved by Dagster
 when a run, sensor or schedule starts, and shown as such in the UI): see
-``pipelines.definitions.build_resources``. The CLI's read-only commands (``sql``,
-``export``) start no Dagster run and read them with :func:`resolve`.
+``pipelines.definitions.build_resources``. The CLI reads them at once with
+``Setting.resolve`` (``materialize`` builds its resources with ``resolve_now=True``;
+``sql`` and ``export`` start no Dagster run).
 Relative paths are taken from the repository root, so ``dagster dev`` and the CLI
 agree wherever they are started from.
 """
@@ -24,19 +25,29 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass(frozen=True)
 class Setting:
+    """One environment variable and its default. Set but empty means the default, except
+    where ``empty`` is a meaning of its own (an empty memory limit: DuckDB's own default)."""
+
     env: str
     default: str | None
     integer: bool = False
+    empty: str | None = None
 
     def value(self) -> str | int | dg.EnvVar | None:
         """For a resource field: the environment variable when it is set, else the default."""
-        if os.environ.get(self.env):
+        raw = os.environ.get(self.env)
+        if raw == "" and self.empty is not None:
+            return self.empty
+        if raw:
             return dg.EnvVar.int(self.env) if self.integer else dg.EnvVar(self.env)
         return int(self.default) if self.integer and self.default is not None else self.default
 
     def resolve(self) -> str | int | None:
-        """The value now, for entry points that build resources outside a Dagster run (the CLI)."""
-        value = os.environ.get(self.env) or self.default
+        """The value now, for entry points that use it outside a Dagster run (the CLI)."""
+        raw = os.environ.get(self.env)
+        if raw == "" and self.empty is not None:
+            return self.empty
+        value = raw or self.default
         return int(value) if self.integer and value is not None else value
 
 
@@ -45,7 +56,7 @@ WAREHOUSE = Setting("CORPUS_WAREHOUSE", "data/warehouse/corpus.duckdb")
 SNAPSHOT = Setting("CORPUS_SNAPSHOT", "")  # "": corpus.snapshot.duckdb beside the warehouse
 MARKER_REGEX = Setting("CORPUS_MARKER_REGEX", None)
 MAX_DOCUMENT_BYTES = Setting("CORPUS_MAX_DOCUMENT_BYTES", str(SplitConfig.max_document_bytes), integer=True)
-DUCKDB_MEMORY_LIMIT = Setting("CORPUS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+DUCKDB_MEMORY_LIMIT = Setting("CORPUS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT, empty="")  # "": no limit
 
 
 def repo_path(value: str | os.PathLike) -> str:

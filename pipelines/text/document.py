@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.runtime.steps import Record
+from pipelines.runtime.steps import Record, Step
 from pipelines.text.language import Detection, DocumentLanguage, LanguageConfig
 from pipelines.text.metadata import DocumentMetadata
 from pipelines.text.paragraphs import Paragraph
@@ -53,3 +53,9 @@ class TextRecord(Record):
     def clean_paragraphs(self) -> list[Paragraph]:
         """The article's own text: title, standfirst, headings and body."""
         return self.paragraphs_of(CLEAN_KINDS)
+
+
+class Extractor(Step[TextRecord, TextContext]):
+    """A step that finds things mentioned in the text: its tables hold any number of rows per
+    document, with offsets into ``documents.text`` (the text stage reports, per table, the
+    share of documents with at least one)."""

@@ -19,12 +19,13 @@ from dataclasses import asdict, dataclass
 import duckdb
 
 from pipelines.runtime.stage import Stage
-from pipelines.text.document import TextConfig, TextContext, TextRecord
+from pipelines.runtime.steps import tables_of
+from pipelines.text.document import Extractor, TextConfig, TextContext, TextRecord
 from pipelines.text.langid import warm_up
 from pipelines.text.paragraphs import split_paragraphs
 from pipelines.text.structure import normalized_key
 from pipelines.warehouse.fingerprints import INGEST
-from pipelines.warehouse.tables import TABLES, quote_identifier
+from pipelines.warehouse.tables import quote_identifier
 
 READ_BATCH = 2_000
 
@@ -66,8 +67,7 @@ class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
         return warm_up
 
     def summarize(self, con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) -> TextStageResult:
-        children = [t for t in self.tables if not TABLES[t].key]  # extractors' tables: any rows per document
-        return summarize(con, dump_id, children, skipped=skipped)
+        return summarize(con, dump_id, tables_of([s for s in self.steps if isinstance(s, Extractor)]), skipped=skipped)
 
     def analyze_texts(
         self, batch: list[tuple[str, str, str]], config: TextConfig, repeated: frozenset[int] = frozenset()

@@ -15,6 +15,7 @@ from pipelines.warehouse.tables import TABLES, Table, create_statement
 DDL_FILE = SQL_DIR / "schema" / "tables.sql"
 README_FILE = SQL_DIR / "README.md"
 _BLOCK = re.compile(r"<!-- columns: (\w+) -->\n.*?<!-- /columns -->", re.DOTALL)
+_HEADING = re.compile(r"^## `(\w+)` — .*$", re.MULTILINE)  # a table's section: its declared summary
 
 
 def ddl_script() -> str:
@@ -42,13 +43,18 @@ def column_table(table: Table) -> str:
 
 
 def render_readme(text: str) -> str:
-    """``text`` with every ``<!-- columns: NAME -->`` block regenerated from the declarations."""
+    """``text`` with every ``<!-- columns: NAME -->`` block, and every declared table's section
+    heading, regenerated from the declarations."""
 
     def block(match: re.Match) -> str:
         name = match.group(1)
         return f"<!-- columns: {name} -->\n{column_table(TABLES[name])}\n<!-- /columns -->"
 
-    return _BLOCK.sub(block, text)
+    def heading(match: re.Match) -> str:
+        name = match.group(1)
+        return f"## `{name}` — {TABLES[name].summary}" if name in TABLES else match.group(0)
+
+    return _HEADING.sub(heading, _BLOCK.sub(block, text))
 
 
 def documented_tables(text: str) -> set[str]:

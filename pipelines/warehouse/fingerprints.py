@@ -15,7 +15,11 @@ from datetime import UTC, datetime
 import duckdb
 
 INGEST = "ingest"
-_ASSET_OF = {INGEST: "`documents`", "text": "the text stage"}  # for the error message
+# What to tell a user whose stage runs before the one it reads from.
+_MISSING = {
+    INGEST: "is not in the warehouse; materialize `documents` first",
+    "text": "has no text-stage output; materialize the text stage first",
+}
 
 
 def compose(*parts: str) -> str:
@@ -40,8 +44,8 @@ def stage_fingerprint(
     """What a stage's output for a dump depends on: its upstream's output, its version and settings."""
     before = stored(con, dump_id, upstream)
     if before is None:
-        asset = _ASSET_OF.get(upstream, upstream)
-        raise LookupError(f"dump {dump_id} has no {upstream} output; materialize {asset} first")
+        missing = _MISSING.get(upstream, f"has no {upstream} output; materialize that stage first")
+        raise LookupError(f"dump {dump_id} {missing}")
     return compose(before, version, settings)
 
 

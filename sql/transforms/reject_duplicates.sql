@@ -3,7 +3,7 @@
 -- among the rest, a document whose text (content_sha256, of the normalized text) an
 -- earlier one already has. The detail names the document it duplicates.
 -- Runs inside the load's transaction, before the rejected rows are deleted from
--- `documents` (pipelines.core.ingest); done here rather than in the splitter so that
+-- `documents` (pipelines/ingest/load.py); done here rather than in the splitter so that
 -- splitting a dump needs constant memory however many documents it holds.
 -- Parameter: $dump_id.
 INSERT INTO rejects BY NAME

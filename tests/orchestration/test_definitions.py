@@ -157,3 +157,18 @@ def test_run_log_shows_progress_of_each_stage(raw_dir, instance, run_dump):
     assert any("bytes split" in m and "/" in m for m in messages)
     assert any("120 / 120 documents analysed" in m for m in messages)
     assert any("entities of 120 / 120 documents" in m for m in messages)
+
+
+def test_settings_reach_resources_as_env_vars(monkeypatch, tmp_path):
+    monkeypatch.setenv("CORPUS_RAW_DIR", str(tmp_path))
+    monkeypatch.setenv("CORPUS_MAX_DOCUMENT_BYTES", "1000")
+    monkeypatch.setenv("CORPUS_DUCKDB_MEMORY_LIMIT", "")  # empty: DuckDB's own default, no limit
+    monkeypatch.delenv("CORPUS_WAREHOUSE", raising=False)
+    lazy = build_resources()
+    assert isinstance(lazy["raw_dumps"].raw_dir, dg.EnvVar)  # resolved by Dagster when a run starts:
+    resolved = lazy["raw_dumps"].process_config_and_initialize()
+    assert (resolved.raw_dir, resolved.max_document_bytes) == (str(tmp_path), 1000)
+    assert lazy["warehouse"].path == "data/warehouse/corpus.duckdb" and lazy["warehouse"].memory_limit == ""
+    now = build_resources(resolve_now=True)
+    assert now["raw_dumps"].directory() == tmp_path and now["raw_dumps"].split_config().max_document_bytes == 1000
+    assert now["warehouse"].file() == Path(__file__).resolve().parents[2] / "data" / "warehouse" / "corpus.duckdb"
