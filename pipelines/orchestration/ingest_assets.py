@@ -8,11 +8,9 @@ from pipelines.orchestration.checks import table_check_results, table_check_spec
 from pipelines.orchestration.markdown import preview_markdown
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import RawDumpsResource, WarehouseResource
-from pipelines.warehouse.fingerprints import INGEST
-from pipelines.warehouse.tables import TABLES, per_dump_table_names
+from pipelines.warehouse.tables import TABLES
 
 BYTE_CONSERVATION = "byte_conservation"
-INGEST_TABLES = per_dump_table_names(INGEST)  # dumps, documents, rejects: written by this asset
 DUMP_COMPLETE = "dump_complete"
 
 
@@ -34,7 +32,7 @@ DUMP_COMPLETE = "dump_complete"
             DUMP_COMPLETE, asset="documents",
             description="The dump was read to its end (warns on truncated or corrupt input).",
         ),
-        *(spec for table in INGEST_TABLES for spec in table_check_specs(table, asset="documents")),
+        *table_check_specs("documents"),
     ],
 )
 def documents(
@@ -62,10 +60,7 @@ def documents(
             [dump.dump_id],
         ).fetchone()
         violations = byte_conservation_violations(con, dump.dump_id)
-        invariants = [
-            check for table in INGEST_TABLES
-            for check in table_check_results(con, table, dump.dump_id, asset="documents")
-        ]
+        invariants = table_check_results(con, "documents", dump.dump_id)
         preview = preview_markdown(con, "documents", dump.dump_id, rows=10)
     size_bytes, encoding, dialect, n_documents, n_rejects, decode_errors, status, error = row
     _log_result(context, result, status, error)
