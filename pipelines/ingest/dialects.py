@@ -34,8 +34,11 @@ _BUILTIN_SOURCES: dict[str, str] = {
 # the most specific framing wins.
 BUILTIN_DIALECTS: tuple[str, ...] = ("gitingest", "banner", "markdown", "bare")
 
-# Blank lines that a dialect's writer puts after each document's content.
-_TRAILING_TERMINATORS = {"gitingest": 2, "banner": 1, "markdown": 1, "bare": 1, "custom": 1}
+# Line ends that a dialect's writer puts after each document's content, before the next marker.
+# gitingest 0.3.1 writes "content\n\n" per file and joins the files with "\n": three before the
+# next marker, two at the end of the dump (FINAL_TERMINATORS).
+_TRAILING_TERMINATORS = {"gitingest": 3, "banner": 1, "markdown": 1, "bare": 1, "custom": 1}
+_FINAL_TERMINATORS = {"gitingest": 2}
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,14 @@ class Dialect:
     # tried at the one or two line starts before it, instead of at every '=' or '#'.
     literal: bytes | str | None = None
     literal_line: int = 0
+    final_terminators: int | None = None  # after the last document, when not trailing_terminators
+
+    def terminators_before(self, at_end: bool) -> int:
+        """How many line ends of framing follow a document's content: before the next marker,
+        or (``at_end``) before the end of the dump."""
+        if at_end and self.final_terminators is not None:
+            return self.final_terminators
+        return self.trailing_terminators
 
     def find(self, buf: AnyStr, pos: int, at_line_start: bool) -> re.Match | None:
         """Next marker at or after ``pos`` that starts a line (and, for custom, ends one)."""
@@ -155,7 +166,9 @@ def compile_dialects(
         source = _BUILTIN_SOURCES[name]
         compiled = re.compile(source.encode("ascii") if as_bytes else source)
         literal_line = 1 if name == "gitingest" else 0
-        dialects.append(Dialect(name, compiled, _TRAILING_TERMINATORS[name], False, literal, literal_line))
+        dialects.append(Dialect(
+            name, compiled, _TRAILING_TERMINATORS[name], False, literal, literal_line, _FINAL_TERMINATORS.get(name)
+        ))
     return dialects
 
 

@@ -57,6 +57,17 @@ class RejectReason:
     DUPLICATE_CONTENT = "duplicate_content"
     OUTSIDE_DOCUMENT = "text_outside_document"
     TRUNCATED = "truncated_input"
+    PLACEHOLDER = "producer_placeholder"
+
+
+# What gitingest 0.3.1 writes instead of a file's text (gitingest/schemas/filesystem.py): an empty
+# file, one whose first KiB is not UTF-8 (a multi-byte character cut at byte 1024 counts), or one
+# it could not read. Such a "document" is the tool's note, not the file.
+_GITINGEST_EMPTY = "[Empty file]"
+_GITINGEST_PLACEHOLDERS = re.compile(
+    r"\[Binary file\]|Error reading file|Error: Unable to decode file with available encodings"
+    r"|Error reading file with '[^'\n]+': [^\n]*|Error processing notebook: [^\n]*"
+)
 
 
 @dataclass(slots=True)
@@ -380,7 +391,7 @@ class _Splitter:
             name=name, marker_start=start, byte_start=self.offset, line_start=self.line
         )
 
-    def _close_record(self, end_offset: int, truncated: bool = False):
+    def _close_record(self, end_offset: int, truncated: bool = False, at_end: bool = False):
         record = self.record
         if record.name is None:
             self._close_preamble(end_offset)
@@ -398,7 +409,7 @@ class _Splitter:
             yield self._too_large(record, record.size, content_end, end_offset)
             return
         content = record.parts[0][:0].join(record.parts) if record.parts else b""
-        strip = self.dialect.trailing_terminators if record.closed_at is None else 1
+        strip = self.dialect.terminators_before(at_end) if record.closed_at is None else 1
         body = _strip_trailing_terminators(content, strip)
         record.lines -= _count_terminators(content[len(body) :])  # the framing's line ends are not the text's
         byte_end = record.byte_start + self._raw_len(body)
@@ -450,6 +461,11 @@ class _Splitter:
     def _classify(self, record: _OpenRecord, body: AnyStr, text: str) -> tuple[str | None, str]:
         if not text or text.isspace():
             return RejectReason.EMPTY, "no text between this marker and the next"
+        if self.dialect.name == "gitingest" and len(text) < 300:
+            if text == _GITINGEST_EMPTY:
+                return RejectReason.EMPTY, "gitingest wrote [Empty file]: the file was empty"
+            if _GITINGEST_PLACEHOLDERS.fullmatch(text):
+                return RejectReason.PLACEHOLDER, f"gitingest wrote {text!r} instead of the file's text"
         # NUL anywhere (a fast memchr); other control characters judged on a sample, since
         # binary content shows them from its first bytes and scanning all text costs more.
         sample = body[:_CONTROL_SAMPLE]
@@ -497,7 +513,7 @@ class _Splitter:
                 self._no_marker_detail(end), 0, 0, end, end,
             )
             return
-        yield from self._close_record(end_offset=end, truncated=truncated)
+        yield from self._close_record(end_offset=end, truncated=truncated, at_end=True)
 
 
     def _no_marker_detail(self, size: int) -> str:

@@ -110,7 +110,7 @@ def test_gitingest_crlf_marker_across_the_first_read_default_config(tmp_path):
     into the closing rule of the second gitingest marker of a CRLF dump."""
     header = len(f"{support.RULE}\r\nFILE: a.txt\r\n{support.RULE}\r\n")
     marker_b_start = support.MIB - (len(f"{support.RULE}\r\nFILE: b.txt\r\n") + 20)
-    text_a = support.filler_text(marker_b_start - header - 4, newline="\r\n")  # 4: CRLF CRLF after the text
+    text_a = support.filler_text(marker_b_start - header - 6, newline="\r\n")  # 6: 3 CRLF after the text
     docs = [("a.txt", text_a), ("b.txt", "second document")]
     raw = format_dump(docs, "gitingest", newline="\r\n").encode()
     assert raw[support.MIB - 20 : support.MIB] == b"=" * 20 and raw[support.MIB : support.MIB + 28] == b"=" * 28

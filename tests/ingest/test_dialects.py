@@ -52,8 +52,10 @@ def test_marker_and_trailer_spans(tmp_path, dialect, marker_lines):
     assert marker.count(b"\n") == marker_lines and marker.endswith(b"\n")
     assert first.line_start == marker_lines + 1 and first.line_end == marker_lines + 2
     trailer = raw[first.byte_end : first.record_end]
-    expected_trailer = {"gitingest": b"\n\n", "bare_end": b"\nEND FILE\n"}.get(dialect, b"\n")
+    # gitingest 0.3.1 writes "text\n\n" per file and joins files with "\n": 3 line ends, 2 at the end
+    expected_trailer = {"gitingest": b"\n\n\n", "bare_end": b"\nEND FILE\n"}.get(dialect, b"\n")
     assert trailer == expected_trailer
+    assert raw[second.byte_end : second.record_end] == {"gitingest": b"\n\n"}.get(dialect, expected_trailer)
     assert second.marker_start == first.record_end
     assert second.record_end == len(raw)
     support.assert_conserved(records, summary, raw)
@@ -179,7 +181,10 @@ def test_seed_fixture_dumps(tmp_path, fixture, dialect, marker_lines):
     assert summary.status == "ok"
     assert summary.sha256 == hashlib.sha256(raw).hexdigest()
     assert summary.file_size_bytes == summary.size_bytes == len(raw)
-    assert summary.preamble == "" and summary.preamble_bytes == 0
+    # seeds_gitingest.txt is what gitingest 0.3.1 writes for the two seeds: its directory tree first
+    tree = "".join(f"    {'└' if i else '├'}── {name}\n" for i, name in enumerate(support.SEED_NAMES))
+    preamble = f"Directory structure:\n└── seeds/\n{tree}\n" if dialect == "gitingest" else ""
+    assert summary.preamble == preamble and summary.preamble_bytes == len(preamble.encode())
     assert support.rejects(records) == []
     docs = support.documents(records)
     assert [d.name for d in docs] == list(support.SEED_NAMES)
@@ -189,9 +194,10 @@ def test_seed_fixture_dumps(tmp_path, fixture, dialect, marker_lines):
         assert raw[:doc.byte_start].count(b"\n") + 1 == doc.line_start
         assert doc.line_end == doc.line_start + doc.text.count("\n")
     first, second = docs
-    assert first.marker_start == 0 and first.line_start == marker_lines + 1
+    assert first.marker_start == summary.preamble_bytes
+    assert first.line_start == preamble.count("\n") + marker_lines + 1
     assert second.marker_start == first.record_end
-    blank_lines = 1 if dialect == "gitingest" else 0  # gitingest writes a blank line after each text
+    blank_lines = 2 if dialect == "gitingest" else 0  # gitingest: two blank lines after each text but the last
     assert second.line_start == first.line_end + blank_lines + marker_lines + 1
     assert second.record_end == len(raw)
     support.assert_conserved(records, summary, raw)
