@@ -180,3 +180,34 @@ def validate_custom_pattern(pattern: str) -> None:
         raise ValueError(f"invalid marker regex {pattern!r}: {exc}") from exc
     if compiled.match(""):
         raise ValueError(f"marker regex {pattern!r} matches an empty line")
+
+
+_TREE_LINE = re.compile(r"^(?P<indent>(?:│   |    )*)(?:├── |└── )(?P<name>.+?)$")
+
+
+def gitingest_tree_files(preamble: str) -> frozenset[str]:
+    """The file paths gitingest's "Directory structure:" tree lists (empty when the preamble
+    has no such tree). The first entry is the packed directory itself; paths are relative to it,
+    as in gitingest's FILE markers."""
+    lines = preamble.split("\n")
+    if not lines or lines[0] != "Directory structure:":
+        return frozenset()
+    files: set[str] = set()
+    stack: list[str] = []
+    for line in lines[1:]:
+        match = _TREE_LINE.match(line)
+        if match is None:
+            continue
+        depth = len(match.group("indent")) // 4
+        name = match.group("name")
+        if depth == 0:  # the root: the directory (or the single file) that was packed
+            stack = []
+            if not name.endswith("/"):
+                files.add(name)
+            continue
+        del stack[depth - 1 :]
+        if name.endswith("/"):
+            stack.append(name[:-1])
+        else:
+            files.add("/".join([*stack, name.split(" -> ")[0]]))
+    return frozenset(files)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import AnyStr, BinaryIO
 
 from pipelines.ingest.config import SplitConfig
-from pipelines.ingest.dialects import Dialect, compile_dialects, is_terminator
+from pipelines.ingest.dialects import Dialect, compile_dialects, gitingest_tree_files, is_terminator
 from pipelines.ingest.encoding import Encoding, decode_counting, detect_encoding
 
 SNIFF_BYTES = 1 << 20
@@ -218,6 +218,7 @@ class _Splitter:
         self.encoding: Encoding
         self.decoder = None
         self.pending_error: _TruncatedInput | None = None
+        self.listed_names: frozenset[str] = frozenset()  # the files a producer's preamble lists
 
     # -- reading ---------------------------------------------------------------
 
@@ -326,13 +327,16 @@ class _Splitter:
 
     def _scan(self, buf: AnyStr, cut: int, at_line_start: bool):
         """Process markers starting before ``cut``; return how much was consumed."""
-        pos = 0
+        pos = search = 0
         while True:
-            match, dialect = self._next_marker(buf, pos, at_line_start)
+            match, dialect = self._next_marker(buf, search, at_line_start)
             if match is None or match.start() >= cut:
                 break
+            if self._is_text(buf, pos, match, dialect):
+                search = match.start() + 1  # a marker-like run of lines inside a document: its text
+                continue
             self._append(buf[pos : match.start()])
-            pos = dialect.marker_end(buf, match)
+            pos = search = dialect.marker_end(buf, match)
             yield from self._on_marker(buf, match, dialect, pos)
         self._append(buf[pos:cut] if pos < cut else buf[:0])
         return max(pos, cut)
@@ -496,6 +500,22 @@ class _Splitter:
         text, _ = self._decode(content) if content else ("", 0)
         self.summary.preamble = _normalize_newlines(text)
         self.summary.preamble_bytes = end_offset
+        if self.dialect is not None and self.dialect.name == "gitingest":
+            self.listed_names = gitingest_tree_files(self.summary.preamble)
+
+    def _is_text(self, buf: AnyStr, pos: int, match: re.Match, dialect: Dialect) -> bool:
+        """A gitingest marker that its own tree does not list, and that does not follow the two
+        blank lines gitingest writes before every file but the first, is text of the open file
+        (e.g. a file that quotes a marker). Without a tree, every marker counts."""
+        if not self.listed_names or dialect.name != "gitingest" or self.record.name is None:
+            return False
+        name = dialect.marker_name(match, self.encoding.codec)
+        if name is None or name in self.listed_names:
+            return False
+        before = buf[max(pos, match.start() - 6) : match.start()]
+        if len(before) < 6 and self.record.parts:
+            before = self.record.parts[-1][-6:] + before
+        return _trailing_terminator_count(before, 3) < 3
 
     def _finish(self, truncated: bool):
         if self.decoder is not None and not truncated:
@@ -564,6 +584,12 @@ def _count_control(segment: AnyStr) -> int:
     if isinstance(segment, bytes):
         return len(segment) - len(segment.translate(None, _CONTROL_BYTES))
     return len(_CONTROL_CHARS_RE.findall(segment))
+
+
+def _trailing_terminator_count(segment: AnyStr, limit: int) -> int:
+    """How many line ends (a CRLF is one) end ``segment``, up to ``limit``."""
+    stripped = _strip_trailing_terminators(segment, limit)
+    return _count_terminators(segment[len(stripped) :])
 
 
 def _strip_trailing_terminators(content: AnyStr, count: int) -> AnyStr:
