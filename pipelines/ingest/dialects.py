@@ -39,6 +39,7 @@ BUILTIN_DIALECTS: tuple[str, ...] = ("gitingest", "banner", "markdown", "bare")
 # next marker, two at the end of the dump (FINAL_TERMINATORS).
 _TRAILING_TERMINATORS = {"gitingest": 3, "banner": 1, "markdown": 1, "bare": 1, "custom": 1}
 _FINAL_TERMINATORS = {"gitingest": 2}
+MAX_TRAILING_TERMINATORS = max(_TRAILING_TERMINATORS.values())
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,18 @@ from pathlib import Path
 from typing import AnyStr, BinaryIO
 
 from pipelines.ingest.config import SplitConfig
-from pipelines.ingest.dialects import Dialect, compile_dialects, gitingest_tree_files, is_terminator
+from pipelines.ingest.dialects import (
+    MAX_TRAILING_TERMINATORS,
+    Dialect,
+    compile_dialects,
+    gitingest_tree_files,
+    is_terminator,
+)
 from pipelines.ingest.encoding import Encoding, decode_counting, detect_encoding
 
 SNIFF_BYTES = 1 << 20
-# Bytes of blank lines a dialect may put after a document (two CRLFs in UTF-16).
-_TRAILER_ALLOWANCE = 8
+# Bytes of line ends a dialect may put after a document: its most, each a CRLF in UTF-16.
+_TRAILER_ALLOWANCE = 4 * MAX_TRAILING_TERMINATORS
 # Control characters that do not occur in text; NUL alone marks binary content.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
 _CONTROL_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")

@@ -88,6 +88,14 @@ def test_document_of_exactly_max_document_bytes_is_kept(tmp_path, dialect):
     assert [(d.name, d.text) for d in support.documents(records)] == docs
 
 
+def test_document_of_exactly_max_document_bytes_is_kept_in_utf16_crlf_gitingest(tmp_path):
+    """gitingest's three line ends after a text are 12 bytes as UTF-16 CRLFs: framing, not text."""
+    docs = [("exact", "x" * 5), ("next", "y")]  # 5 characters: 10 bytes of UTF-16
+    raw = b"\xff\xfe" + support.format_any(docs, "gitingest", newline="\r\n").encode("utf-16-le")
+    records, _ = support.split_bytes(tmp_path, raw, max_document_bytes=10)
+    assert [(d.name, d.text) for d in support.documents(records)] == docs
+
+
 def test_repeated_names_and_texts_are_left_to_the_load(tmp_path):
     # The splitter keeps no per-document state (constant memory); the load rejects
     # duplicates in SQL (tests/ingest/test_load.py). It still hashes normalized text for that.
