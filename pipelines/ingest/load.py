@@ -191,11 +191,11 @@ def _batches(
 def _records_table(table: str, records: list, computed: dict[str, list]) -> pa.Table:
     """An Arrow batch of ``table``: ``computed`` columns as given, every other column read
     off the records' attribute of the same name (the splitter's records use the table's names)."""
+    schema = arrow_schema(table)
     columns = {
-        name: computed[name] if name in computed else [getattr(r, name) for r in records]
-        for name in arrow_schema(table).names
+        name: computed[name] if name in computed else [getattr(r, name) for r in records] for name in schema.names
     }
-    return pa.Table.from_pydict(columns, schema=arrow_schema(table))
+    return pa.Table.from_pydict(columns, schema=schema)
 
 
 def _documents_table(dump_id: str, documents: list[Document]) -> pa.Table:

@@ -61,7 +61,7 @@ class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
 
     def read(self, con: duckdb.DuckDBPyConnection, dump_id: str) -> Iterator[list[TextRecord]]:
         for batch in _read_batches(con, dump_id):
-            yield [TextRecord(doc_id, dump, text=text) for doc_id, dump, text in batch]
+            yield _records(batch)
 
     def initializer(self, config: TextConfig):
         return warm_up
@@ -73,8 +73,11 @@ class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
         self, batch: list[tuple[str, str, str]], config: TextConfig, repeated: frozenset[int] = frozenset()
     ) -> dict[str, list[dict]]:
         """Rows of every table for (doc_id, dump_id, text) triples, in-process."""
-        records = [TextRecord(doc_id, dump_id, text=text) for doc_id, dump_id, text in batch]
-        return self.analyze(records, TextContext(config, repeated))
+        return self.analyze(_records(batch), TextContext(config, repeated))
+
+
+def _records(batch: list[tuple[str, str, str]]) -> list[TextRecord]:
+    return [TextRecord(doc_id, dump_id, text=text) for doc_id, dump_id, text in batch]
 
 
 def repeated_paragraphs(

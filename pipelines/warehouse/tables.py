@@ -15,6 +15,7 @@ Adding a table: declare it in ``tables.toml``, let a step emit its rows, give it
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +116,7 @@ def quote_identifier(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+@functools.cache
 def arrow_schema(name: str) -> pa.Schema:
     """The Arrow schema a stage writes ``name``'s rows with (columns in table order)."""
     return pa.schema([(c.name, c.arrow_type) for c in TABLES[name].columns])
