@@ -261,6 +261,12 @@ def print_summary(warehouse: str, keys: list[str], outcomes: list[PartitionOutco
                 f"{rejects if rejects is not None else '-':>7} {size if size is not None else '-':>12}  "
                 f"{dialect}/{encoding}/{status}"
             )
+        warnings = con.execute(
+            "SELECT path, warning FROM dumps WHERE warning IS NOT NULL AND list_contains($keys, path) ORDER BY path",
+            {"keys": keys},
+        ).fetchall()
+        for path, warning in warnings:
+            print(f"WARNING {path}: {warning}")
         stale = sorted(set(rows) - set(keys))
         if stale:
             print(f"note: {len(stale)} dump(s) in the warehouse are no longer in the raw dir: {', '.join(stale)}")

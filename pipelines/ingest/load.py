@@ -19,7 +19,7 @@ from pipelines.warehouse.connection import delete_dump_rows, insert_arrow, read_
 from pipelines.warehouse.tables import arrow_schema, arrow_table, per_dump_table_names
 
 # Bump when the splitter's output changes for the same input, so that every dump is reloaded.
-INGEST_VERSION = "1"
+INGEST_VERSION = "2"  # 2: producer dialects, detection on evidence
 # A batch goes to DuckDB at whichever comes first: keeps Arrow's memory small for long documents.
 BATCH_ROWS = 5_000
 BATCH_BYTES = 4 * 1024 * 1024
@@ -227,6 +227,8 @@ def _dump_table(dump: DumpFile, summary: DumpSummary, config: SplitConfig) -> pa
         "decode_errors": summary.decode_errors,
         "status": summary.status,
         "error": summary.error,
+        "warning": summary.warning,
+        "producer_losses": summary.producer_losses,
         "config_fingerprint": config_fingerprint(config),
         "loaded_at": datetime.now(UTC).replace(tzinfo=None),
     }

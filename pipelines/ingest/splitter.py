@@ -27,19 +27,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import AnyStr, BinaryIO
 
+from pipelines.ingest import detect
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.dialects import (
-    MAX_TRAILING_TERMINATORS,
+    BUILTIN_MARKER_LINES,
+    LENIENT_DIALECTS,
+    MAX_FRAMING_BYTES,
+    PRODUCER_DIALECTS,
     Dialect,
     compile_dialects,
-    gitingest_tree_files,
     is_terminator,
+    tree_files,
 )
 from pipelines.ingest.encoding import Encoding, decode_counting, detect_encoding
 
 SNIFF_BYTES = 1 << 20
-# Bytes of line ends a dialect may put after a document: its most, each a CRLF in UTF-16.
-_TRAILER_ALLOWANCE = 4 * MAX_TRAILING_TERMINATORS
+# Bytes of framing a dialect may put after a document (its closing lines, tag or banner):
+# kept with the text until the next marker says which of them are framing.
+_TRAILER_ALLOWANCE = MAX_FRAMING_BYTES
 # Control characters that do not occur in text; NUL alone marks binary content.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
 _CONTROL_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -64,6 +69,8 @@ class RejectReason:
     OUTSIDE_DOCUMENT = "text_outside_document"
     TRUNCATED = "truncated_input"
     PLACEHOLDER = "producer_placeholder"
+    AMBIGUOUS = "ambiguous_markers"
+    OMITTED = "producer_omitted"
 
 
 # What gitingest 0.3.1 writes instead of a file's text (gitingest/schemas/filesystem.py): an empty
@@ -132,6 +139,8 @@ class DumpSummary:
     decode_errors: int = 0
     status: str = "ok"  # ok | truncated | unreadable
     error: str | None = None
+    warning: str | None = None  # the dump was not split (no or ambiguous markers), or its end is missing
+    producer_losses: str | None = None  # what the dialect's producer itself drops (README, Dumps)
 
 
 @dataclass(slots=True)
@@ -149,6 +158,8 @@ class _OpenRecord:
     closed_at: int | None = None  # byte offset of an END FILE line, if any
     closed_end: int | None = None  # byte offset just after that line
     trailer_visible: bool = False  # non-blank text after END FILE
+    tail: object = None  # the last MAX_FRAMING_BYTES of content (bytes or str), for framing checks
+    fence: object = None  # the opening marker's fence (markdown styles of the producers)
 
 
 class _HashingReader:
@@ -219,12 +230,14 @@ class _Splitter:
         self.line = 1  # line number of buf[0]
         self.ordinal = 0
         self.dialect: Dialect | None = None
-        self.candidates: list[Dialect] = []
+        self.detection: detect.Detection | None = None
+        self.n_opened = 0  # opening markers seen
         self.record = _OpenRecord(name=None, marker_start=0, byte_start=0, line_start=1)
         self.encoding: Encoding
         self.decoder = None
         self.pending_error: _TruncatedInput | None = None
         self.listed_names: frozenset[str] = frozenset()  # the files a producer's preamble lists
+        self.seen_names: set[str] = set()  # ... and those of them the dump holds
 
     # -- reading ---------------------------------------------------------------
 
@@ -280,18 +293,45 @@ class _Splitter:
 
     # -- main loop ---------------------------------------------------------------
 
+    def _detected_chunks(self) -> Iterator[tuple[AnyStr, bool]]:
+        """``_chunks``, held back until the first ``DETECT_BYTES`` (or the whole dump) have
+        chosen the dialect; the same chunks then follow, so boundaries stay where reads put them."""
+        held: list = []
+        size = 0
+        try:
+            for chunk, eof in self._chunks():
+                if self.detection is not None:
+                    yield chunk, eof
+                    continue
+                held.append(chunk)
+                size += len(chunk)
+                if size >= detect.DETECT_BYTES or eof:
+                    self._detect(held, at_eof=eof)
+                    yield from ((piece, eof and i == len(held) - 1) for i, piece in enumerate(held))
+                    held = []
+        except _TruncatedInput:
+            if self.detection is None and held:
+                self._detect(held, at_eof=True)
+                yield from ((piece, False) for piece in held)
+            raise
+
+    def _detect(self, pieces: list, at_eof: bool) -> None:
+        window = pieces[0][:0].join(pieces)
+        candidates = compile_dialects(
+            as_bytes=isinstance(window, bytes), encoding=self.encoding.codec, custom_pattern=self.config.marker_regex
+        )
+        self.detection = detect.detect_dialect(window, candidates, at_eof)
+        self.dialect = self.detection.dialect
+        if self.dialect is not None:
+            self.summary.dialect = self.dialect.name
+            self.summary.producer_losses = self.dialect.spec.losses if self.dialect.spec else None
+
     def run(self) -> Iterator[Document | Reject]:
         carry = None
         at_line_start = True
         try:
-            for chunk, eof in self._chunks():
+            for chunk, eof in self._detected_chunks():
                 buf = chunk if carry is None else carry + chunk
-                if not self.candidates:
-                    self.candidates = compile_dialects(
-                        as_bytes=isinstance(buf, bytes),
-                        encoding=self.encoding.codec,
-                        custom_pattern=self.config.marker_regex,
-                    )
                 cut, next_at_line_start = self._safe_cut(buf, eof)
                 consumed = yield from self._scan(buf, cut, at_line_start)
                 carry = buf[consumed:]
@@ -311,15 +351,16 @@ class _Splitter:
     def _safe_cut(self, buf: AnyStr, eof: bool) -> tuple[int, bool]:
         """How far ``buf`` can be scanned now, and whether the rest starts a line.
 
-        Everything at EOF; else up to the start of the last two complete lines, since a
-        marker spans at most three (a CRLF is one line end, never split). A buffer past
+        Everything at EOF; else up to the start of the last complete lines that a marker may
+        span (three for built-in dialects; a CRLF is one line end, never split). A buffer past
         ``max_line_bytes`` with fewer line ends holds an enormous line, which no marker
         can be part of: cut right after it, or inside it when it is the last one.
         """
         if eof:
             return len(buf), True
-        ends = _line_ends(buf, limit=3)
-        if len(ends) == 3:
+        limit = self.dialect.max_lines if self.dialect is not None else BUILTIN_MARKER_LINES
+        ends = _line_ends(buf, limit=limit)
+        if len(ends) == limit:
             return ends[-1][1], True
         if len(buf) <= self.config.max_line_bytes:
             return 0, True
@@ -334,8 +375,9 @@ class _Splitter:
     def _scan(self, buf: AnyStr, cut: int, at_line_start: bool):
         """Process markers starting before ``cut``; return how much was consumed."""
         pos = search = 0
-        while True:
-            match, dialect = self._next_marker(buf, search, at_line_start)
+        dialect = self.dialect
+        while dialect is not None:  # no dialect: the dump is not split, it is one reject
+            match = dialect.find(buf, search, at_line_start)
             if match is None or match.start() >= cut:
                 break
             if self._is_text(buf, pos, match, dialect):
@@ -346,16 +388,6 @@ class _Splitter:
             yield from self._on_marker(buf, match, dialect, pos)
         self._append(buf[pos:cut] if pos < cut else buf[:0])
         return max(pos, cut)
-
-    def _next_marker(self, buf: AnyStr, pos: int, at_line_start: bool):
-        if self.dialect is not None:
-            return self.dialect.find(buf, pos, at_line_start), self.dialect
-        best = None, None
-        for dialect in self.candidates:  # earliest match wins; ties by priority
-            match = dialect.find(buf, pos, at_line_start)
-            if match is not None and (best[0] is None or match.start() < best[0].start()):
-                best = match, dialect
-        return best
 
     # -- records ---------------------------------------------------------------
 
@@ -374,15 +406,14 @@ class _Splitter:
             if record.kept + size <= self.config.max_document_bytes + _TRAILER_ALLOWANCE:
                 record.parts.append(segment)
                 record.kept += size
+            tail = segment[-MAX_FRAMING_BYTES:]
+            record.tail = tail if record.tail is None else (record.tail + tail)[-MAX_FRAMING_BYTES:]
         self.offset += size
         self.line += record.lines - lines_before if record.closed_at is None else _count_terminators(segment)
 
     def _on_marker(self, buf: AnyStr, match: re.Match, dialect: Dialect, end: int):
         marker = buf[match.start() : end]
         start = self.offset
-        if self.dialect is None:
-            self.dialect = dialect
-            self.summary.dialect = dialect.name
         name = dialect.marker_name(match, self.encoding.codec)
         if name is None:  # END FILE closes the open document; the line is framing
             if self.record.name is not None and self.record.closed_at is None:
@@ -397,8 +428,12 @@ class _Splitter:
         yield from self._close_record(end_offset=start)
         self.offset += self._raw_len(marker)
         self.line += _count_terminators(marker)
+        self.n_opened += 1
+        if self.listed_names:
+            self.seen_names.add(name)
         self.record = _OpenRecord(
-            name=name, marker_start=start, byte_start=self.offset, line_start=self.line
+            name=name, marker_start=start, byte_start=self.offset, line_start=self.line,
+            fence=match.groupdict().get("fence"),
         )
 
     def _close_record(self, end_offset: int, truncated: bool = False, at_end: bool = False):
@@ -419,8 +454,11 @@ class _Splitter:
             yield self._too_large(record, record.size, content_end, end_offset)
             return
         content = record.parts[0][:0].join(record.parts) if record.parts else b""
-        strip = self.dialect.terminators_before(at_end) if record.closed_at is None else 1
-        body = _strip_trailing_terminators(content, strip)
+        if self.dialect.is_producer:
+            body = self._strip_producer_framing(record, content, at_end)
+        else:
+            strip = self.dialect.terminators_before(at_end) if record.closed_at is None else 1
+            body = _strip_trailing_terminators(content, strip)
         record.lines -= _count_terminators(content[len(body) :])  # the framing's line ends are not the text's
         byte_end = record.byte_start + self._raw_len(body)
         if byte_end - record.byte_start > self.config.max_document_bytes:
@@ -438,6 +476,22 @@ class _Splitter:
             self.summary.n_rejects += 1
             return
         yield from self._emit_document(record, body, byte_end, end_offset)
+
+    def _strip_producer_framing(self, record: _OpenRecord, content: AnyStr, at_end: bool) -> AnyStr:
+        """The text without the producer's closing framing (at the end: its closing banner or tag;
+        a missing one is kept as text, and the dump gets a warning: it may be cut short)."""
+        tail = content[-MAX_FRAMING_BYTES:]
+        kinds = ("final", "close") if at_end else ("close",)
+        for kind in kinds:
+            match = self.dialect.framing(kind, record.fence).search(tail)
+            if match is not None:
+                return content[: len(content) - (len(tail) - match.start())]
+        if at_end:
+            self.summary.warning = (
+                f"the dump ends without {self.dialect.name}'s closing framing after {record.name!r}: "
+                "it may be truncated; that document's text was kept as it is"
+            )
+        return content
 
     def _emit_document(self, record: _OpenRecord, body: AnyStr, byte_end: int, record_end: int):
         text, errors = self._decode(body)
@@ -506,22 +560,48 @@ class _Splitter:
         text, _ = self._decode(content) if content else ("", 0)
         self.summary.preamble = _normalize_newlines(text)
         self.summary.preamble_bytes = end_offset
-        if self.dialect is not None and self.dialect.name == "gitingest":
-            self.listed_names = gitingest_tree_files(self.summary.preamble)
+        self.listed_names = tree_files(self.dialect, self.summary.preamble)
+
+    def _before(self, buf: AnyStr, pos: int, start: int) -> AnyStr:
+        """The last MAX_FRAMING_BYTES of the open record's content up to ``start`` in ``buf``."""
+        recent = buf[max(pos, start - MAX_FRAMING_BYTES) : start]
+        if len(recent) < MAX_FRAMING_BYTES and self.record.tail is not None:
+            recent = (self.record.tail + recent)[-MAX_FRAMING_BYTES:]
+        return recent
 
     def _is_text(self, buf: AnyStr, pos: int, match: re.Match, dialect: Dialect) -> bool:
-        """A gitingest marker that its own tree does not list, and that does not follow the two
-        blank lines gitingest writes before every file but the first, is text of the open file
-        (e.g. a file that quotes a marker). Without a tree, every marker counts."""
-        if not self.listed_names or dialect.name != "gitingest" or self.record.name is None:
+        """Whether a marker-like run of lines is text of the open record, on the producer's evidence.
+
+        Producer dialects: the text before it must end with the producer's closing framing (before
+        the first file: its preamble's last lines, or nothing at all), its index must follow the
+        last one, and its name must be in the producer's tree when there is one. gitingest: a
+        marker its tree does not list, which does not follow the two blank lines gitingest writes
+        before every file but the first, is text. Other dialects: every marker counts.
+        """
+        record = self.record
+        before = self._before(buf, pos, match.start())
+        if dialect.is_producer:
+            return not self._producer_marker(record, before, match, dialect, buf, pos)
+        if not self.listed_names or record.name is None:
             return False
         name = dialect.marker_name(match, self.encoding.codec)
         if name is None or name in self.listed_names:
             return False
-        before = buf[max(pos, match.start() - 6) : match.start()]
-        if len(before) < 6 and self.record.parts:
-            before = self.record.parts[-1][-6:] + before
-        return _trailing_terminator_count(before, 3) < 3
+        return _trailing_terminator_count(before[-12:], 3) < 3
+
+    def _producer_marker(self, record: _OpenRecord, before: AnyStr, match: re.Match, dialect: Dialect,
+                         buf: AnyStr, pos: int) -> bool:
+        if record.name is None:  # the first file: after the producer's preamble
+            if dialect.spec.after_preamble == "":
+                return record.size == 0 and match.start() == pos
+            whole = record.size + (match.start() - pos) <= len(before)
+            rule = dialect.framing("after_preamble")
+            return rule.search(before) is not None and (whole or not dialect.spec.after_preamble.startswith("\\A"))
+        if dialect.framing("close", record.fence).search(before) is None:
+            return False
+        if dialect.spec.indexed and int(match.group("index")) != self.n_opened + 1:
+            return False
+        return not self.listed_names or dialect.marker_name(match, self.encoding.codec) in self.listed_names
 
     def _finish(self, truncated: bool):
         if self.decoder is not None and not truncated:
@@ -529,25 +609,48 @@ class _Splitter:
             self.offset = self.raw_total
         end = self.offset
         self.summary.size_bytes = end
-        if self.dialect is None:
-            # No marker anywhere: the whole dump is one reject, not one huge document.
+        if self.dialect is None or self.n_opened == 0:
+            # No convincing marker anywhere: the whole dump is one reject, not one huge document.
             self.summary.preamble_bytes = 0
+            self.summary.preamble = ""
+            self.ordinal += 1
+            self.summary.n_rejects += 1
+            reason = self.detection.reason if self.detection and self.detection.reason else RejectReason.NO_MARKERS
+            if truncated:
+                reason = RejectReason.TRUNCATED
+            detail = self._no_marker_detail(end)
+            if reason != RejectReason.TRUNCATED:
+                self.summary.warning = f"{reason}: {detail}"
+            yield Reject(self.ordinal, None, reason, detail, 0, 0, end, end)
+            return
+        yield from self._close_record(end_offset=end, truncated=truncated, at_end=True)
+        yield from self._omitted(end)
+
+    def _omitted(self, end: int) -> Iterator[Reject]:
+        """Files the producer's tree lists but whose text is not in the dump (repomix leaves out
+        binary files): named rejects of no bytes at the dump's end, so that nothing goes unseen."""
+        for name in sorted(self.listed_names - self.seen_names):
             self.ordinal += 1
             self.summary.n_rejects += 1
             yield Reject(
-                self.ordinal, None, RejectReason.TRUNCATED if truncated else RejectReason.NO_MARKERS,
-                self._no_marker_detail(end), 0, 0, end, end,
+                self.ordinal, name, RejectReason.OMITTED,
+                f"listed in {self.dialect.name}'s directory tree, but the dump holds no text for it "
+                "(the producer left it out, e.g. as binary)",
+                end, end, end, end,
             )
-            return
-        yield from self._close_record(end_offset=end, truncated=truncated, at_end=True)
-
 
     def _no_marker_detail(self, size: int) -> str:
         if self.summary.error:
             return self.summary.error
         if size == 0:
             return "the dump is empty (0 bytes)"
-        dialects = "gitingest, banner, markdown, bare" + (", custom regex" if self.config.marker_regex else "")
+        if self.detection is not None and self.detection.detail:
+            return self.detection.detail
+        if self.dialect is not None:
+            return f"{self.dialect.name}'s header, but no file marker after it in {size} bytes"
+        if self.config.marker_regex:
+            return f"no FILE marker line found in {size} bytes (the custom marker regex matched no line)"
+        dialects = ", ".join(LENIENT_DIALECTS + PRODUCER_DIALECTS)
         return f"no FILE marker line found in {size} bytes (dialects tried: {dialects})"
 
 

@@ -30,7 +30,8 @@ DUMP_COMPLETE = "dump_complete"
         ),
         dg.AssetCheckSpec(
             DUMP_COMPLETE, asset="documents",
-            description="The dump was read to its end (warns on truncated or corrupt input).",
+            description="The dump was read to its end and split (warns on truncated or corrupt input, "
+            "and on a dump with no convincing markers, which is one reject).",
         ),
         *table_check_specs("documents"),
     ],
@@ -55,15 +56,15 @@ def documents(
                 metadata={"dump": dump.relative_path, "error": f"{type(exc).__name__}: {exc}"},
             ) from exc
         row = con.execute(
-            "SELECT size_bytes, encoding, dialect, n_documents, n_rejects, decode_errors, status, error "
-            "FROM dumps WHERE dump_id = ?",
+            "SELECT size_bytes, encoding, dialect, n_documents, n_rejects, decode_errors, status, error, "
+            "warning, producer_losses FROM dumps WHERE dump_id = ?",
             [dump.dump_id],
         ).fetchone()
         violations = byte_conservation_violations(con, dump.dump_id)
         invariants = table_check_results(con, "documents", dump.dump_id)
         preview = preview_markdown(con, "documents", dump.dump_id, rows=10)
-    size_bytes, encoding, dialect, n_documents, n_rejects, decode_errors, status, error = row
-    _log_result(context, result, status, error)
+    size_bytes, encoding, dialect, n_documents, n_rejects, decode_errors, status, error, warning, losses = row
+    _log_result(context, result, status, error, warning)
     return dg.MaterializeResult(
         metadata={
             "dump": dump.relative_path,
@@ -76,6 +77,8 @@ def documents(
             "encoding": encoding,
             "decode_errors": dg.MetadataValue.int(decode_errors),
             "status": status,
+            "warning": warning or "",
+            "producer_losses": losses or "",
             "preview": dg.MetadataValue.md(preview),
         },
         check_results=[
@@ -84,19 +87,23 @@ def documents(
                 metadata={"violations": dg.MetadataValue.json(violations)},
             ),
             dg.AssetCheckResult(
-                check_name=DUMP_COMPLETE, passed=status == "ok",
-                severity=dg.AssetCheckSeverity.WARN, metadata={"error": error or ""},
+                check_name=DUMP_COMPLETE, passed=status == "ok" and warning is None,
+                severity=dg.AssetCheckSeverity.WARN, metadata={"error": error or "", "warning": warning or ""},
             ),
             *invariants,
         ],
     )
 
 
-def _log_result(context: dg.AssetExecutionContext, result: LoadResult, status: str, error: str | None) -> None:
+def _log_result(
+    context: dg.AssetExecutionContext, result: LoadResult, status: str, error: str | None, warning: str | None
+) -> None:
     if result.skipped:
         context.log.info(f"{result.relative_path}: unchanged since the last load, skipped")
     elif status != "ok":
         context.log.warning(f"{result.relative_path}: {error}")
+    if warning and not result.skipped:
+        context.log.warning(f"{result.relative_path}: {warning}")
     for reason, count in sorted(result.reject_reasons.items()):
         context.log.info(f"{result.relative_path}: {count} rejected as {reason}")
 

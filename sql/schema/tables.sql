@@ -27,6 +27,8 @@ CREATE TABLE IF NOT EXISTS "dumps" (
     "decode_errors" BIGINT NOT NULL,
     "status" VARCHAR NOT NULL,
     "error" VARCHAR,
+    "warning" VARCHAR,
+    "producer_losses" VARCHAR,
     "config_fingerprint" VARCHAR NOT NULL,
     "loaded_at" TIMESTAMP NOT NULL,
     PRIMARY KEY ("dump_id")

@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.dumpwriter import format_dump
-from pipelines.ingest.splitter import Reject, RejectReason
+from pipelines.ingest.splitter import Document, Reject, RejectReason
 from tests.ingest import split_support as support
 
 # -- dialects ----------------------------------------------------------------------------
@@ -100,17 +100,45 @@ def test_custom_regex_other_dialect_markers_are_text(tmp_path):
     support.assert_conserved(records, summary, raw)
 
 
-def test_custom_regex_without_name_group_uses_first_group(tmp_path):
-    raw = b"@@ one\nfirst\n@@ two\nsecond\n"
-    records, summary = support.split_bytes(tmp_path, raw, marker_regex=r"@@ (\S+)")
+def test_custom_regex_may_span_lines_and_close_documents(tmp_path):
+    """A two-line opening marker and an `end` group that closes a document: blank lines after the
+    end are framing, any other text there is a reject of its own."""
+    regex = r"<<< (?P<name>\S+)\n<<<\n|(?P<end>>>>)"
+    raw = b"<<< a.txt\n<<<\nalpha\n>>>\n\n<<< b.txt\n<<<\nbeta\n>>>\nstray\n<<< c.txt\n<<<\ngamma\n"
+    records, summary = support.split_bytes(tmp_path, raw, marker_regex=regex)
     assert summary.dialect == "custom"
-    assert [(d.name, d.text) for d in support.documents(records)] == [("one", "first"), ("two", "second")]
+    assert [(r.name, r.text if isinstance(r, Document) else r.reason) for r in records] == [
+        ("a.txt", "alpha"), ("b.txt", "beta"), (None, "text_outside_document"), ("c.txt", "gamma"),
+    ]
     support.assert_conserved(records, summary, raw)
 
 
-@pytest.mark.parametrize("pattern", ["(unclosed", ".*", "x?"])
-def test_unusable_custom_regex_is_refused(pattern):
-    with pytest.raises(ValueError, match="marker regex"):
+def test_custom_regex_without_a_leading_caret_is_still_anchored_at_line_starts(tmp_path):
+    raw = b"@@ one\nsee @@ inline here\n@@ two\nsecond\n"
+    records, summary = support.split_bytes(tmp_path, raw, marker_regex=r"@@ (?P<name>\S+)")
+    assert [(d.name, d.text) for d in support.documents(records)] == [
+        ("one", "see @@ inline here"), ("two", "second"),
+    ]
+
+
+def test_custom_regex_is_linear_on_a_long_line(tmp_path):
+    """A pattern without ^ used to be retried at every offset of a 200 KB line (quadratic)."""
+    import time
+
+    raw = b"@@ one\n" + b"x @@ y " * 40_000 + b"\n@@ two\nend\n"
+    started = time.perf_counter()
+    records, _ = support.split_bytes(tmp_path, raw, marker_regex=r"@@ (?P<name>\S+)")
+    assert time.perf_counter() - started < 2.0
+    assert [d.name for d in support.documents(records)] == ["one", "two"]
+
+
+@pytest.mark.parametrize(("pattern", "problem"), [
+    ("(unclosed", "invalid marker regex '\\(unclosed': missing \\), unterminated subpattern at position 0"),
+    (".*", "no \\(\\?P<name>"), ("(?P<name>x?)", "empty string"),
+    (r"@@ (\S+)", "no \\(\\?P<name>"),
+])
+def test_unusable_custom_regex_is_refused(pattern, problem):
+    with pytest.raises(ValueError, match=problem):
         SplitConfig(marker_regex=pattern)
 
 
@@ -278,7 +306,7 @@ def test_preamble_before_first_marker_is_kept(tmp_path, newline):
 
 
 def test_preamble_with_bom_counts_the_bom_bytes(tmp_path):
-    raw = b"\xef\xbb\xbfpre\n=== FILE: a ===\nx\n"
+    raw = b"\xef\xbb\xbfpre\n=== FILE: a ===\nx\n=== FILE: b ===\ny\n"
     records, summary = support.split_bytes(tmp_path, raw)
     assert summary.encoding == "utf-8-sig"
     assert summary.preamble == "pre\n"

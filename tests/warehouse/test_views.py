@@ -206,7 +206,7 @@ def hand_con() -> Iterator[duckdb.DuckDBPyConnection]:
     apply_schema(con)
     con.execute(
         "INSERT INTO dumps VALUES ('dump1', 'x/hand.txt', 'hand.txt', 0, 0, '', NULL, 'utf-8', 'bare', '', 0, "
-        "7, 0, 0, 'ok', NULL, '', now())"
+        "7, 0, 0, 'ok', NULL, NULL, NULL, '', now())"
     )
     for ordinal, (name, simhash) in enumerate(HAND_DOCS.items(), start=1):
         con.execute(
