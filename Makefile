@@ -9,8 +9,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
+NPM_STAMP := node_modules/.installed
 
-.PHONY: install browser run test dev bench clean
+.PHONY: install browser tools run test dev bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,10 +35,27 @@ browser:
 		"the browser test will be skipped" >&2; \
 	[ -z "$$CI" ]
 
+# The packing tools that tests/ingest/test_real_tools.py runs: gitingest and files-to-prompt are pinned dev
+# dependencies (the venv); repomix is pinned in package.json + package-lock.json and installed with `npm ci`.
+# Node.js and npm come from Debian when missing (apt-get, as for chromium). Without them the repomix tests
+# are skipped with a warning; under CI (CI set) that is an error.
+tools: $(NPM_STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else SUDO=none; fi; \
+		if [ "$$SUDO" != none ] && command -v apt-get >/dev/null && $$SUDO apt-get update -qq \
+			&& $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; \
+		then echo "installed node $$(node --version)"; \
+		else echo "make tools: could not install Node.js (apt-get install nodejs npm needs root or sudo);" \
+			"the repomix tests will be skipped" >&2; [ -z "$$CI" ]; exit $$?; fi; \
+	fi; \
+	npm ci --no-audit --no-fund --loglevel=error && touch $(NPM_STAMP)
+
 run: install
 	$(BIN)/python -m pipelines materialize
 
-test: install browser
+test: install browser tools
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
