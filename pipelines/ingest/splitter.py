@@ -160,6 +160,7 @@ class _OpenRecord:
     trailer_visible: bool = False  # non-blank text after END FILE
     tail: object = None  # the last MAX_FRAMING_BYTES of content (bytes or str), for framing checks
     fence: object = None  # the opening marker's fence (markdown styles of the producers)
+    units: int = 0  # bytes, or characters of a UTF-16 dump, of content seen so far
 
 
 class _HashingReader:
@@ -408,6 +409,7 @@ class _Splitter:
                 record.kept += size
             tail = segment[-MAX_FRAMING_BYTES:]
             record.tail = tail if record.tail is None else (record.tail + tail)[-MAX_FRAMING_BYTES:]
+            record.units += len(segment)
         self.offset += size
         self.line += record.lines - lines_before if record.closed_at is None else _count_terminators(segment)
 
@@ -594,7 +596,7 @@ class _Splitter:
         if record.name is None:  # the first file: after the producer's preamble
             if dialect.spec.after_preamble == "":
                 return record.size == 0 and match.start() == pos
-            whole = record.size + (match.start() - pos) <= len(before)
+            whole = record.units + (match.start() - pos) <= len(before)
             rule = dialect.framing("after_preamble")
             return rule.search(before) is not None and (whole or not dialect.spec.after_preamble.startswith("\\A"))
         if dialect.framing("close", record.fence).search(before) is None:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pipelines.ingest import splitter
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.detect import SPECIFICITY, count_markers
-from pipelines.ingest.dialects import LENIENT_DIALECTS, compile_dialects
+from pipelines.ingest.dialects import CUSTOM_MARKER_LINES, LENIENT_DIALECTS, PRODUCER_DIALECTS, compile_dialects
 from pipelines.ingest.dumpwriter import format_dump
 from tests.ingest import split_support as support
 
@@ -312,3 +312,46 @@ def test_round_trip_property(tmp_path, case):
     assert summary.decode_errors == 0
     support.assert_conserved(records, summary, raw)
     support.assert_spans_decode(got, raw, codec, bom=bom)
+
+
+# -- producer dialects and multi-line custom markers across reads ------------------------------------
+
+PRODUCER_SWEEP_DOCS = [
+    ("a.txt", "Première ligne\n</file>\n<file path=\"x\">\n```\nzweite Zeile 日本語"),
+    ("dir/b.md", "---\n\n## File: fake\n</document_content>\n</document>\n<document index=\"9\">"),
+    ("c.txt", "short"),
+]
+
+
+@pytest.mark.parametrize("dialect", PRODUCER_DIALECTS)
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_every_chunk_boundary_of_a_producer_dump(tmp_path, dialect, newline):
+    """The closing framing a marker must follow is looked for across reads, whatever the chunk size."""
+    text = format_dump(PRODUCER_SWEEP_DOCS, dialect, newline=newline)
+    for codec, bom in (("utf-8", b""), ("utf-16-le", b"\xff\xfe")):
+        raw = bom + text.encode(codec)
+        path = support.write(tmp_path, raw)
+        reference, ref_summary = support.split(path)
+        assert ref_summary.dialect == dialect
+        assert [(d.name, d.text) for d in support.documents(reference)] == PRODUCER_SWEEP_DOCS
+        support.assert_conserved(reference, ref_summary, raw)
+        for chunk in range(4, 72):
+            with support.sniff_bytes(chunk):
+                records, summary = support.split(path, SplitConfig(chunk_bytes=chunk))
+            assert (records, summary) == (reference, ref_summary), f"{codec} chunk_bytes={chunk}"
+
+
+def test_custom_markers_of_eight_lines_are_found_across_reads(tmp_path):
+    """A custom marker may span up to CUSTOM_MARKER_LINES lines: no read boundary breaks it."""
+    assert CUSTOM_MARKER_LINES == 8
+    regex = r"<<<\n(?:[^\n]*\n){5}name: (?P<name>[^\n]+)\n>>>\n"
+    docs = [(f"doc{i}", f"text {i}\n" * (i % 3 + 1)) for i in range(6)]
+    filler = "x\n" * 5
+    raw = "".join(f"<<<\n{filler}name: {name}\n>>>\n{text}" for name, text in docs).encode()
+    path = support.write(tmp_path, raw)
+    expected = [(name, text.removesuffix("\n")) for name, text in docs]
+    for chunk in range(4, 80):
+        with support.sniff_bytes(chunk):
+            records, summary = support.split(path, SplitConfig(marker_regex=regex, chunk_bytes=chunk))
+        assert [(d.name, d.text) for d in support.documents(records)] == expected, f"chunk_bytes={chunk}"
+        support.assert_conserved(records, summary, raw)
