@@ -153,10 +153,13 @@ class Dialect:
     as_bytes: bool = True
     max_lines: int = BUILTIN_MARKER_LINES
     _framing: dict = field(default_factory=dict, compare=False, repr=False)
+    is_producer: bool = field(init=False, default=False)  # has a closing framing (files-to-prompt, repomix)
+    fenced: bool = field(init=False, default=False)  # its closing framing is the opening marker's fence
 
-    @property
-    def is_producer(self) -> bool:
-        return self.spec is not None and self.spec.close is not None
+    def __post_init__(self) -> None:
+        # Read on every marker: computed once.
+        object.__setattr__(self, "is_producer", self.spec is not None and self.spec.close is not None)
+        object.__setattr__(self, "fenced", "fence" in self.pattern.groupindex)
 
     def terminators_before(self, at_end: bool) -> int:
         """How many line ends of framing follow a lenient dialect's text: before the next

@@ -62,7 +62,7 @@ def format_dump(
     their own preamble and closing lines (``preamble`` is for the generic dialects)."""
     documents = list(documents)
     fence = _global_fence(text for _, text in documents)
-    head, tail = _producer_frame(dialect, [name for name, _ in documents])
+    head, tail = producer_frame(dialect, [name for name, _ in documents])
     body = (head or preamble) + "".join(
         format_document(
             name, text, dialect, end_marker=end_marker, last=i == len(documents) - 1, index=i + 1, fence=fence
@@ -72,7 +72,7 @@ def format_dump(
     return body if newline == "\n" else body.replace("\n", newline)
 
 
-def _producer_frame(dialect: str, names: list[str]) -> tuple[str, str]:
+def producer_frame(dialect: str, names: list[str]) -> tuple[str, str]:
     """What a producer writes before the first file and after the last one."""
     tree = "".join(f"{name}\n" for name in names)
     if dialect == "files-to-prompt-cxml":

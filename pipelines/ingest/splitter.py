@@ -233,6 +233,7 @@ class _Splitter:
         self.dialect: Dialect | None = None
         self.detection: detect.Detection | None = None
         self.n_opened = 0  # opening markers seen
+        self.track_tail = False
         self.record = _OpenRecord(name=None, marker_start=0, byte_start=0, line_start=1)
         self.encoding: Encoding
         self.decoder = None
@@ -323,6 +324,10 @@ class _Splitter:
         )
         self.detection = detect.detect_dialect(window, candidates, at_eof)
         self.dialect = self.detection.dialect
+        # Only framing checks look back into a record's content (producers, and gitingest's tree).
+        self.track_tail = self.dialect is not None and (
+            self.dialect.is_producer or (self.dialect.spec is not None and self.dialect.spec.tree is not None)
+        )
         if self.dialect is not None:
             self.summary.dialect = self.dialect.name
             self.summary.producer_losses = self.dialect.spec.losses if self.dialect.spec else None
@@ -407,9 +412,10 @@ class _Splitter:
             if record.kept + size <= self.config.max_document_bytes + _TRAILER_ALLOWANCE:
                 record.parts.append(segment)
                 record.kept += size
-            tail = segment[-MAX_FRAMING_BYTES:]
-            record.tail = tail if record.tail is None else (record.tail + tail)[-MAX_FRAMING_BYTES:]
-            record.units += len(segment)
+            if self.track_tail:
+                tail = segment[-MAX_FRAMING_BYTES:]
+                record.tail = tail if record.tail is None else (record.tail + tail)[-MAX_FRAMING_BYTES:]
+                record.units += len(segment)
         self.offset += size
         self.line += record.lines - lines_before if record.closed_at is None else _count_terminators(segment)
 
@@ -435,7 +441,7 @@ class _Splitter:
             self.seen_names.add(name)
         self.record = _OpenRecord(
             name=name, marker_start=start, byte_start=self.offset, line_start=self.line,
-            fence=match.groupdict().get("fence"),
+            fence=match.group("fence") if dialect.fenced else None,
         )
 
     def _close_record(self, end_offset: int, truncated: bool = False, at_end: bool = False):
@@ -455,7 +461,8 @@ class _Splitter:
         if record.size > self.config.max_document_bytes + _TRAILER_ALLOWANCE:
             yield self._too_large(record, record.size, content_end, end_offset)
             return
-        content = record.parts[0][:0].join(record.parts) if record.parts else b""
+        parts = record.parts
+        content = (parts[0] if len(parts) == 1 else parts[0][:0].join(parts)) if parts else b""
         if self.dialect.is_producer:
             body = self._strip_producer_framing(record, content, at_end)
         else:
@@ -581,11 +588,12 @@ class _Splitter:
         before every file but the first, is text. Other dialects: every marker counts.
         """
         record = self.record
-        before = self._before(buf, pos, match.start())
         if dialect.is_producer:
+            before = self._before(buf, pos, match.start())
             return not self._producer_marker(record, before, match, dialect, buf, pos)
         if not self.listed_names or record.name is None:
             return False
+        before = self._before(buf, pos, match.start())
         name = dialect.marker_name(match, self.encoding.codec)
         if name is None or name in self.listed_names:
             return False
