@@ -161,6 +161,7 @@ class _OpenRecord:
     tail: object = None  # the last MAX_FRAMING_BYTES of content (bytes or str), for framing checks
     fence: object = None  # the opening marker's fence (markdown styles of the producers)
     units: int = 0  # bytes, or characters of a UTF-16 dump, of content seen so far
+    close_length: int | None = None  # length of the closing framing the next marker was checked against
 
 
 class _HashingReader:
@@ -319,12 +320,15 @@ class _Splitter:
 
     def _detect(self, pieces: list, at_eof: bool) -> None:
         window = pieces[0][:0].join(pieces)
+        as_bytes = isinstance(window, bytes)
+        cr_only = window.find(b"\r" if as_bytes else "\r") >= 0 and window.find(b"\n" if as_bytes else "\n") < 0
         candidates = compile_dialects(
-            as_bytes=isinstance(window, bytes), encoding=self.encoding.codec, custom_pattern=self.config.marker_regex
+            as_bytes=as_bytes, encoding=self.encoding.codec, custom_pattern=self.config.marker_regex,
+            cr_line_ends=cr_only,
         )
         self.detection = detect.detect_dialect(window, candidates, at_eof)
         self.dialect = self.detection.dialect
-        # Only framing checks look back into a record's content (producers, and gitingest's tree).
+        # Only framing checks look back into a record's content (producers; gitingest's once its tree is read).
         self.track_tail = self.dialect is not None and (
             self.dialect.is_producer or (self.dialect.spec is not None and self.dialect.spec.tree is not None)
         )
@@ -489,12 +493,13 @@ class _Splitter:
     def _strip_producer_framing(self, record: _OpenRecord, content: AnyStr, at_end: bool) -> AnyStr:
         """The text without the producer's closing framing (at the end: its closing banner or tag;
         a missing one is kept as text, and the dump gets a warning: it may be cut short)."""
-        tail = content[-MAX_FRAMING_BYTES:]
+        if not at_end and record.close_length is not None:
+            return content[: len(content) - record.close_length]
         kinds = ("final", "close") if at_end else ("close",)
         for kind in kinds:
-            match = self.dialect.framing(kind, record.fence).search(tail)
-            if match is not None:
-                return content[: len(content) - (len(tail) - match.start())]
+            start = self.dialect.framing_start(content, kind, record.fence)
+            if start is not None:
+                return content[:start]
         if at_end:
             self.summary.warning = (
                 f"the dump ends without {self.dialect.name}'s closing framing after {record.name!r}: "
@@ -570,6 +575,7 @@ class _Splitter:
         self.summary.preamble = _normalize_newlines(text)
         self.summary.preamble_bytes = end_offset
         self.listed_names = tree_files(self.dialect, self.summary.preamble)
+        self.track_tail = self.dialect.is_producer or bool(self.listed_names)
 
     def _before(self, buf: AnyStr, pos: int, start: int) -> AnyStr:
         """The last MAX_FRAMING_BYTES of the open record's content up to ``start`` in ``buf``."""
@@ -607,8 +613,10 @@ class _Splitter:
             whole = record.units + (match.start() - pos) <= len(before)
             rule = dialect.framing("after_preamble")
             return rule.search(before) is not None and (whole or not dialect.spec.after_preamble.startswith("\\A"))
-        if dialect.framing("close", record.fence).search(before) is None:
+        close = dialect.framing_start(before, "close", record.fence)
+        if close is None:
             return False
+        record.close_length = len(before) - close  # what _close_record strips, without a second search
         if dialect.spec.indexed and int(match.group("index")) != self.n_opened + 1:
             return False
         return not self.listed_names or dialect.marker_name(match, self.encoding.codec) in self.listed_names

@@ -64,11 +64,14 @@ def test_cli_materializes_every_dump_and_prints_summary(raw_dir, warehouse_path,
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     copy_fixture("seeds_gitingest.txt", raw_dir)
     copy_fixture("raw_mixed/no_markers.txt", raw_dir)
+    copy_fixture("raw_mixed/prose_marker.txt", raw_dir)
     code = main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)])
     out = capsys.readouterr().out
     assert code == 0
-    assert "totals: 2 dumps, 2 documents, 1 rejects" in out
-    assert "no_markers=1" in out
+    assert "totals: 3 dumps, 2 documents, 2 rejects" in out
+    assert "ambiguous_markers=1, no_markers=1" in out
+    assert "WARNING prose_marker.txt: ambiguous_markers: a single bare marker-like line at byte 58" in out
+    assert "WARNING no_markers.txt: no_markers: no FILE marker line found" in out
     assert query(warehouse_path, "SELECT count(*) FROM documents") == [(2,)]
 
 

@@ -129,7 +129,7 @@ def test_malformed_dumps_are_recorded_not_fatal(raw_dir, warehouse_path, run_dum
     )
     assert reasons == {
         "binary_content": 1, "duplicate_content": 1, "duplicate_name": 1, "empty_document": 1,
-        "no_markers": 2, "truncated_input": 1,
+        "no_markers": 2, "truncated_input": 1, "ambiguous_markers": 1,
     }
     dumps = {
         row[0]: row[1:]
@@ -139,6 +139,11 @@ def test_malformed_dumps_are_recorded_not_fatal(raw_dir, warehouse_path, run_dum
     assert dumps["wide_utf16.md"] == ("utf-16-le", "markdown", "ok", 2)
     assert dumps["truncated.txt.gz"][2:] == ("truncated", 1)
     assert dumps["no_markers.txt"] == ("utf-8", None, "ok", 0)
+    # One marker-like line in prose is not a dump's marker: the whole file is one reject, with a warning.
+    assert dumps["prose_marker.txt"] == ("utf-8", None, "ok", 0)
+    warnings = dict(query(warehouse_path, "SELECT path, warning FROM dumps WHERE warning IS NOT NULL"))
+    assert warnings["prose_marker.txt"].startswith("ambiguous_markers: a single bare marker-like line at byte 58")
+    assert warnings["no_markers.txt"].startswith("no_markers: ")
     assert query(warehouse_path, "SELECT text FROM documents WHERE name = 'café.txt'") == [
         ("Le café coûte 3 € à Paris.\nDeuxième ligne.",)
     ]
@@ -148,6 +153,18 @@ def test_malformed_dumps_are_recorded_not_fatal(raw_dir, warehouse_path, run_dum
     # every byte of every dump is accounted for
     with ingest_connection(warehouse_path) as con:
         assert ingest.byte_conservation_violations(con, None) == []
+
+
+def test_an_ambiguous_dump_warns_in_its_materialization(raw_dir, run_dump):
+    copy_fixture("raw_mixed/prose_marker.txt", raw_dir)
+    result = run_dump("prose_marker.txt")
+    assert result.success
+    metadata = result.asset_materializations_for_node("documents")[0].metadata
+    assert metadata["dialect"].value == "none"
+    assert metadata["reject_reasons"].value == {"ambiguous_markers": 1}
+    assert metadata["warning"].value.startswith("ambiguous_markers: a single bare marker-like line")
+    [complete] = [c for c in result.get_asset_check_evaluations() if c.check_name == "dump_complete"]
+    assert not complete.passed and complete.severity == dg.AssetCheckSeverity.WARN
 
 
 def test_truncated_gzip_fails_only_its_own_dump(raw_dir, warehouse_path, run_dump):
