@@ -70,7 +70,7 @@ def test_cli_materializes_every_dump_and_prints_summary(raw_dir, warehouse_path,
     assert code == 0
     assert "totals: 3 dumps, 2 documents, 2 rejects" in out
     assert "ambiguous_markers=1, no_markers=1" in out
-    assert "WARNING prose_marker.txt: ambiguous_markers: a single bare marker-like line at byte 58" in out
+    assert "WARNING prose_marker.txt: ambiguous_markers: a single bare marker-like line at byte 59" in out
     assert "WARNING no_markers.txt: no_markers: no FILE marker line found" in out
     assert query(warehouse_path, "SELECT count(*) FROM documents") == [(2,)]
 

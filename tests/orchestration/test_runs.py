@@ -142,7 +142,7 @@ def test_malformed_dumps_are_recorded_not_fatal(raw_dir, warehouse_path, run_dum
     # One marker-like line in prose is not a dump's marker: the whole file is one reject, with a warning.
     assert dumps["prose_marker.txt"] == ("utf-8", None, "ok", 0)
     warnings = dict(query(warehouse_path, "SELECT path, warning FROM dumps WHERE warning IS NOT NULL"))
-    assert warnings["prose_marker.txt"].startswith("ambiguous_markers: a single bare marker-like line at byte 58")
+    assert warnings["prose_marker.txt"].startswith("ambiguous_markers: a single bare marker-like line at byte 59")
     assert warnings["no_markers.txt"].startswith("no_markers: ")
     assert query(warehouse_path, "SELECT text FROM documents WHERE name = 'café.txt'") == [
         ("Le café coûte 3 € à Paris.\nDeuxième ligne.",)
