@@ -81,6 +81,12 @@ def test_cli_exit_codes_for_bad_setups(raw_dir, tmp_path, capsys, monkeypatch):
     assert "does not exist" in capsys.readouterr().err
     assert main(["materialize", "--raw-dir", str(raw_dir), "--marker-regex", "(unclosed"]) == 2
     assert "invalid marker regex" in capsys.readouterr().err
+    assert main(["materialize", "--raw-dir", str(raw_dir), "--marker-regex", r"@@ (\S+)"]) == 2
+    assert "has no (?P<name>...) group" in capsys.readouterr().err
+    monkeypatch.setenv("CORPUS_MARKER_REGEX", "(?P<name>x?)")
+    assert main(["materialize", "--raw-dir", str(raw_dir)]) == 2
+    assert "matches the empty string" in capsys.readouterr().err
+    monkeypatch.delenv("CORPUS_MARKER_REGEX")
 
     copy_fixture("seeds_gitingest.txt", raw_dir)
     not_a_file = tmp_path / "warehouse_is_a_directory"
