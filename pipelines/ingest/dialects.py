@@ -210,15 +210,26 @@ class Dialect:
                 return None
 
     def _find_by_literal(self, buf: AnyStr, pos: int, at_line_start: bool) -> re.Match | None:
-        while (hit := buf.find(self.literal, pos)) >= 0:
-            start = _line_start(buf, hit, pos)
-            for _ in range(self.literal_line):
-                start = _previous_line_start(buf, start, pos)
-            if start is not None and _starts_line(buf, start, at_line_start):
-                match = self.pattern.match(buf, start)
-                if match is not None:
-                    return match
+        # The hot loop of every split: helpers inlined, one or two rfind per candidate line.
+        floor = pos
+        find, rfind, match = buf.find, buf.rfind, self.pattern.match
+        literal, lines_up = self.literal, self.literal_line
+        nl, cr = (b"\n", b"\r") if isinstance(buf, bytes) else ("\n", "\r")
+        ends = (10, 13) if isinstance(buf, bytes) else ("\n", "\r")
+        while (hit := find(literal, pos)) >= 0:
             pos = hit + 1
+            start = max(rfind(nl, floor, hit), rfind(cr, floor, hit), floor - 1) + 1
+            if lines_up:  # the literal is on the marker's second line: go up one line
+                if start <= floor or buf[start - 1] not in ends:
+                    continue
+                end = start - 1
+                if end > floor and buf[end] in (10, "\n") and buf[end - 1] in (13, "\r"):
+                    end -= 1  # a CRLF is one line end
+                start = max(rfind(nl, floor, end), rfind(cr, floor, end), floor - 1) + 1
+            if (start == 0 and at_line_start) or (start > 0 and buf[start - 1] in ends):
+                found = match(buf, start)
+                if found is not None:
+                    return found
         return None
 
     def marker_end(self, buf: AnyStr, match: re.Match) -> int:
