@@ -122,7 +122,7 @@ def test_malformed_dumps_are_recorded_not_fatal(raw_dir, warehouse_path, run_dum
     for fixture in sorted((FIXTURES / "raw_mixed").iterdir()):
         copy_fixture(f"raw_mixed/{fixture.name}", raw_dir)
     for key in ingest.discover_dumps(raw_dir):
-        assert run_dump(key).success, key
+        assert run_dump(key, selection="documents").success, key
 
     reasons = dict(
         query(warehouse_path, "SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY reason")
@@ -157,7 +157,7 @@ def test_malformed_dumps_are_recorded_not_fatal(raw_dir, warehouse_path, run_dum
 
 def test_an_ambiguous_dump_warns_in_its_materialization(raw_dir, run_dump):
     copy_fixture("raw_mixed/prose_marker.txt", raw_dir)
-    result = run_dump("prose_marker.txt")
+    result = run_dump("prose_marker.txt", selection="documents")
     assert result.success
     metadata = result.asset_materializations_for_node("documents")[0].metadata
     assert metadata["dialect"].value == "none"
