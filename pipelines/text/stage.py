@@ -4,8 +4,9 @@ Its steps (listed in ``pipelines/pipeline.py``) run over each document in order:
 paragraphs, their kinds, languages, metadata, then hashtags, credits, quotes,
 amounts and dates. Boilerplate by repetition needs the whole dump first: a pre-pass
 counts, per normalized short paragraph, how many documents contain it (as CCNet
-counts lines); paragraphs repeated in enough documents of the dump, or of the rest
-of the corpus, are boilerplate. Documents are analysed in worker processes when the
+counts lines); paragraphs repeated in enough documents of the dump are boilerplate.
+Only the dump itself is counted, never the rest of the warehouse, so that a dump's rows do
+not depend on which dumps were loaded before it (issue 12). Documents are analysed in worker processes when the
 dump is large enough to pay for them; results come back in document order, so the
 output does not depend on the number of workers.
 """
@@ -83,7 +84,8 @@ def _records(batch: list[tuple[str, str, str]]) -> list[TextRecord]:
 def repeated_paragraphs(
     con: duckdb.DuckDBPyConnection, dump_id: str, config: TextConfig, n_documents: int
 ) -> frozenset[int]:
-    """Normalized keys of short paragraphs repeated across documents of this dump or of the corpus."""
+    """Normalized keys of short paragraphs repeated across documents of this dump (of it alone:
+    the same dumps give the same rows in any load order)."""
     threshold = max(config.min_repeat_documents, int(config.repeat_share * n_documents))
     counts: Counter[int] = Counter()
     for batch in _read_batches(con, dump_id):
@@ -91,13 +93,7 @@ def repeated_paragraphs(
             counts.update(
                 {normalized_key(p.text) for p in split_paragraphs(text) if p.n_words <= config.max_repeated_words}
             )
-    repeated = {key for key, count in counts.items() if count >= threshold}
-    elsewhere = con.execute(
-        "SELECT norm_hash FROM paragraphs WHERE dump_id <> ? AND n_words <= ? "
-        "GROUP BY norm_hash HAVING count(DISTINCT doc_id) >= ?",
-        [dump_id, config.max_repeated_words, config.min_repeat_documents],
-    ).fetchall()
-    return frozenset(repeated | {key for (key,) in elsewhere})
+    return frozenset(key for key, count in counts.items() if count >= threshold)
 
 
 def _read_batches(con: duckdb.DuckDBPyConnection, dump_id: str) -> Iterator[list[tuple[str, str, str]]]:

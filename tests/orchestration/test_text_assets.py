@@ -119,3 +119,33 @@ def test_parallel_workers_give_the_same_tables(raw_dir, warehouse_path, run_dump
         )
     assert not result.skipped and result.n_documents == 2
     assert {name: query(warehouse_path, sql) for name, sql in LANGUAGE_TABLES.items()} == before
+
+
+def test_text_tables_do_not_depend_on_the_load_order(raw_dir, tmp_path, instance):
+    """A short line repeated in three documents of dump A is boilerplate there; the one document of
+    dump B that has it keeps it as text, whether A was loaded before B or after."""
+    from pipelines.definitions import PARTITIONED_ASSETS, build_resources
+    from pipelines.ingest.dumpwriter import format_dump
+
+    local = "Lokalnachrichten aus Emden und Umgebung"
+    article = "Der Stadtrat hat am Montag nach langer Debatte den neuen Haushalt der Stadt beschlossen."
+    a_docs = [(f"a{i}.txt", f"Titel Nummer {i} der Woche\n\n{article} Punkt {i}.\n\n{local}") for i in range(3)]
+    b_docs = [("b.txt", f"Ein anderer Titel der Woche\n\n{article} Ende.\n\n{local}")]
+    (raw_dir / "a.txt").write_text(format_dump(a_docs, "banner"), encoding="utf-8")
+    (raw_dir / "b.txt").write_text(format_dump(b_docs, "banner"), encoding="utf-8")
+    instance.add_dynamic_partitions("dumps", ["a.txt", "b.txt"])
+    tables = []
+    for order in (["a.txt", "b.txt"], ["b.txt", "a.txt"]):
+        warehouse = tmp_path / f"{order[0]}.duckdb"
+        resources = build_resources(raw_dir=str(raw_dir), warehouse=str(warehouse))
+        for key in order:
+            assets = [a for a in PARTITIONED_ASSETS if a.node_def.name in ("documents", "text_stage")]
+            assert dg.materialize(assets, instance=instance, partition_key=key, resources=resources).success
+        tables.append({table: query(warehouse, sql) for table, sql in LANGUAGE_TABLES.items()})
+    assert tables[0] == tables[1]
+    kinds = query(
+        tmp_path / "a.txt.duckdb",
+        "SELECT d.name, p.kind FROM paragraphs p JOIN documents d USING (doc_id) WHERE p.text = ? ORDER BY 1",
+        [local],
+    )
+    assert kinds == [("a0.txt", "boilerplate"), ("a1.txt", "boilerplate"), ("a2.txt", "boilerplate"), ("b.txt", "body")]
