@@ -227,6 +227,11 @@ def detect_document(
     detection = detect_text(sample, config, sample_chars=config.document_sample_chars)
     others = [share for code, share in shares.items() if code != detection.language]
     multilingual = detection.language != UNDETERMINED and bool(others) and max(others) >= config.multilingual_min_share
+    if detection.language != UNDETERMINED and detection.language not in shares:
+        # No paragraph alone was sure of it (short ones stay und), but the document is in it: it
+        # holds the characters no paragraph was attributed to.
+        unattributed = round(max(0.0, 1.0 - sum(shares.values())), 4)
+        shares = dict(sorted({**shares, detection.language: unattributed}.items()))
     return DocumentLanguage(detection, multilingual, shares, prose_chars)
 
 

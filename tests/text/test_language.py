@@ -126,3 +126,12 @@ def test_confusable_short_text_needs_a_clear_margin():
 def test_same_input_gives_identical_output_twice():
     batch = [("d1", "x", seed("000_87bfc9b8775dda3f.txt")), ("d2", "x", "\n\n".join(paragraphs_of("en", 2)))]
     assert TEXT_STAGE.analyze_texts(batch, TextConfig()) == TEXT_STAGE.analyze_texts(batch, TextConfig())
+
+
+def test_language_shares_always_hold_the_documents_language():
+    """Short paragraphs each stay und, but the document is French: its shares say so."""
+    lines = ["Le chat dort là", "La pluie tombe", "Nous partons tôt", "Il fait très froid", "Les enfants jouent",
+             "Le train arrive", "Elle lit un livre", "On mange ensemble", "Le vent se lève", "Ils chantent bien"]
+    language = document_language("\n\n".join(lines))
+    assert language.detection.language == "fr"
+    assert language.language_shares == {"fr": 1.0}
