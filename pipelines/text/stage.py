@@ -50,7 +50,7 @@ class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
     """Reads ``documents``; writes the tables of its steps."""
 
     name = "text"
-    version = "2"
+    version = "3"  # 3: repetition within the dump only, shares with the own language, tag lists
     upstream = INGEST
     chunk_size = 100
 

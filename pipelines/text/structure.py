@@ -5,7 +5,7 @@ a byline, captions with photo credits, a hashtag line, section headings and a si
 footer. Each paragraph gets one kind:
 
 ``breadcrumb``, ``title``, ``subtitle`` (standfirst/lead), ``byline``, ``heading``,
-``body``, ``caption``, ``hashtags``, ``boilerplate``.
+``body``, ``caption``, ``hashtags``, ``tags`` (a ``Tags: a, b`` list), ``boilerplate``.
 
 Boilerplate is found two ways: paragraphs whose normalized form repeats across many
 documents of the dump (as CCNet does with lines), and known share/comment/newsletter/
@@ -65,6 +65,14 @@ _BOILERPLATE_PATTERNS = re.compile(
     re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[\W\d_]+", re.UNICODE)
+# A labelled list of tags: "Tags: a, b", "Mots-clés : a ; b", "Schlagwörter: a | b" (en fr de es it pt nl).
+_TAG_LIST = re.compile(
+    r"^(?:tags?|topics?|keywords|mots[- ]cl[ée]s|th[èe]mes|sujets|schlagw(?:ö|oe)rte?r?|themen|stichw(?:ö|oe)rter|"
+    r"etiquetas|temas|palabras clave|argomenti|parole chiave|palavras[- ]chave|trefwoorden|onderwerpen)"
+    r"[ \t]*:[ \t]*(?=\S)",
+    re.IGNORECASE,
+)
+_TAG_SEPARATOR = re.compile(r"\s*[,;|·•]\s*")
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,24 @@ def is_hashtag_line(text: str) -> bool:
     words = text.split()
     tags = [w for w in words if _HASHTAG.fullmatch(w.rstrip(".,;"))]
     return len(tags) >= 2 and len(tags) * 2 >= len(words)
+
+
+def tag_list_spans(text: str) -> list[tuple[str, int, int]] | None:
+    """(tag, start, end) of each item of a labelled tag list (offsets within ``text``), else None."""
+    label = _TAG_LIST.match(text)
+    if label is None or "\n" in text:
+        return None
+    spans, start = [], label.end()
+    for separator in [*_TAG_SEPARATOR.finditer(text, start), None]:
+        end = separator.start() if separator else len(text.rstrip(" ."))
+        item = text[start:end]
+        if item:
+            if len(item.split()) > 6 or len(item) > 60:
+                return None  # prose after a label, not a list
+            spans.append((item, start, end))
+        if separator:
+            start = separator.end()
+    return spans or None
 
 
 def is_caption(text: str) -> bool:
@@ -142,6 +168,8 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
             kinds[i] = "boilerplate"
         elif is_hashtag_line(text):
             kinds[i] = "hashtags"
+        elif tag_list_spans(text) is not None:
+            kinds[i] = "tags"
         elif i < 3 and (parts := breadcrumb_parts(text)) is not None:
             kinds[i] = "breadcrumb"
             section = parts[-2] if len(parts) >= 3 else None
@@ -215,7 +243,7 @@ def _mark_headings(paragraphs: list[Paragraph], kinds: list[str], title_index: i
 def _mark_footer_run(paragraphs: list[Paragraph], kinds: list[str]) -> None:
     """Short non-prose lines wedged between footer boilerplate lines are footer too."""
     last = len(kinds) - 1
-    while last >= 0 and kinds[last] in ("boilerplate", "hashtags"):
+    while last >= 0 and kinds[last] in ("boilerplate", "hashtags", "tags"):
         last -= 1
     # A lone short line right before a footer run ("Related", menu words) joins it.
     if (

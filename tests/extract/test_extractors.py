@@ -11,7 +11,9 @@ from pipelines.extract.credits import extract_credits
 from pipelines.extract.dates import extract_dates
 from pipelines.extract.hashtags import normalize_tag
 from pipelines.extract.quotes import extract_quotes
-from pipelines.text.structure import hashtag_spans, is_hashtag_line
+from pipelines.pipeline import TEXT_STAGE
+from pipelines.text.document import TextConfig
+from pipelines.text.structure import hashtag_spans, is_hashtag_line, tag_list_spans
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 SEED_000 = (SEEDS / "000_87bfc9b8775dda3f.txt").read_text(encoding="utf-8")
@@ -30,6 +32,26 @@ def test_hashtags_of_the_seed_line_normalized():
 @pytest.mark.parametrize("prose", ["Le groupe est n°1, #1 des ventes.", "We hire C# developers", "See issue #42 on it"])
 def test_hash_in_prose_is_not_a_hashtag_line(prose):
     assert not is_hashtag_line(prose)
+
+
+@pytest.mark.parametrize(("line", "tags"), [
+    ("Tags: élections, budget", ["élections", "budget"]),
+    ("Mots-clés : climat ; santé publique.", ["climat", "santé publique"]),
+    ("Schlagwörter: Wahlen | Haushalt", ["Wahlen", "Haushalt"]),
+    ("Etiquetas: clima, salud", ["clima", "salud"]),
+])
+def test_labelled_tag_lists_fill_hashtags_as_lists(line, tags):
+    text = f"Un titre de l'article\n\nLe conseil a voté le budget lundi soir après un long débat.\n\n{line}"
+    rows = TEXT_STAGE.analyze_texts([("d", "x", text)], TextConfig())
+    assert [(r["tag"], r["form"]) for r in rows["hashtags"]] == [(t, "list") for t in tags]
+    for row in rows["hashtags"]:
+        assert text[row["char_start"] : row["char_end"]] == row["tag"]
+    assert line.split(":")[0] not in rows["document_metadata"][0]["body_text"]
+
+
+def test_a_label_before_prose_is_not_a_tag_list():
+    assert tag_list_spans("Tags: this is a whole sentence that a writer put after the word tags") is None
+    assert tag_list_spans("Topics:") is None
 
 
 def test_photo_credit_and_agencies():
