@@ -115,10 +115,10 @@ CREATE TABLE IF NOT EXISTS "hashtags" (
     "doc_id" VARCHAR NOT NULL,
     "dump_id" VARCHAR NOT NULL,
     "tag" VARCHAR NOT NULL,
-    "form" VARCHAR NOT NULL,
     "tag_normalized" VARCHAR NOT NULL,
     "char_start" INTEGER NOT NULL,
-    "char_end" INTEGER NOT NULL
+    "char_end" INTEGER NOT NULL,
+    "form" VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS "photo_credits" (

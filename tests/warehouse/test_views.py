@@ -272,7 +272,7 @@ def test_hashtags_by_language_merges_spellings(hand_con):
     for doc, tag in [("doc_a", "Ukraine"), ("doc_a", "ukraine"), ("doc_b", "Ukraine"), ("doc_b", "Kyiv"),
                      ("doc_c", "Ukraine")]:
         hand_con.execute(
-            "INSERT INTO hashtags VALUES (?, 'dump1', ?, lower(?), 0, 1)", [doc, tag, tag]
+            "INSERT INTO hashtags VALUES (?, 'dump1', ?, lower(?), 0, 1, 'hashtag')", [doc, tag, tag]
         )
     tags = rows(
         hand_con,
