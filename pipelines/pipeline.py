@@ -3,9 +3,9 @@
     dump file ─► ingest (pipelines.ingest: split, load)                 dumps, documents, rejects
              ─► TEXT_STAGE                                              paragraphs, document_languages,
                   SplitParagraphs → ClassifyStructure → DetectLanguage     document_metadata, hashtags,
-                  → EmitParagraphs → BuildMetadata → ExtractHashtags       photo_credits, quotes, amounts,
-                  → ExtractPhotoCredits → ExtractQuotes → ExtractAmounts   dates_mentioned
-                  → ExtractDates
+                  → ReadPublicationDate → EmitParagraphs → BuildMetadata   photo_credits, quotes, amounts,
+                  → ExtractHashtags → ExtractPhotoCredits → ExtractQuotes  dates_mentioned
+                  → ExtractAmounts → ExtractDates
              ─► ENTITY_STAGE: ExtractEntities                           entity_mentions
     all dumps ─► rebuild_entities (SQL)                                 entities, entity_aliases
 
@@ -26,13 +26,21 @@ from pipelines.extract.dates import ExtractDates
 from pipelines.extract.hashtags import ExtractHashtags
 from pipelines.extract.quotes import ExtractQuotes
 from pipelines.text.stage import TextStage
-from pipelines.text.steps import BuildMetadata, ClassifyStructure, DetectLanguage, EmitParagraphs, SplitParagraphs
+from pipelines.text.steps import (
+    BuildMetadata,
+    ClassifyStructure,
+    DetectLanguage,
+    EmitParagraphs,
+    ReadPublicationDate,
+    SplitParagraphs,
+)
 
 TEXT_STAGE = TextStage(
     [
         SplitParagraphs(),
         ClassifyStructure(),
         DetectLanguage(),
+        ReadPublicationDate(),
         EmitParagraphs(),
         BuildMetadata(),
         ExtractHashtags(),

@@ -9,6 +9,7 @@ from pipelines.runtime.steps import Record, Step
 from pipelines.text.language import Detection, DocumentLanguage, LanguageConfig
 from pipelines.text.metadata import DocumentMetadata
 from pipelines.text.paragraphs import Paragraph
+from pipelines.text.published import Published
 from pipelines.text.structure import CLEAN_KINDS, Structure
 
 
@@ -40,6 +41,7 @@ class TextRecord(Record):
     structure: Structure | None = None
     detections: list[Detection] = field(default_factory=list)
     language: DocumentLanguage | None = None
+    published: Published | None = None
     metadata: DocumentMetadata | None = None
 
     @property

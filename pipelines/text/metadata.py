@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from pipelines.text.fingerprint import simhash
 from pipelines.text.paragraphs import Paragraph
+from pipelines.text.published import Published
 from pipelines.text.structure import Structure
 
 WORDS_PER_MINUTE = 230
@@ -25,6 +27,8 @@ class DocumentMetadata:
     reading_minutes: float
     simhash: int
     body_text: str
+    published_at: datetime | None
+    published_text: str | None
 
 
 def clean_paragraphs(paragraphs: list[Paragraph], kinds: list[str]) -> list[Paragraph]:
@@ -46,7 +50,9 @@ def count_sentences(text: str) -> int:
     )
 
 
-def build_metadata(paragraphs: list[Paragraph], structure: Structure) -> DocumentMetadata:
+def build_metadata(
+    paragraphs: list[Paragraph], structure: Structure, published: Published | None = None
+) -> DocumentMetadata:
     body = "\n\n".join(p.text for p in clean_paragraphs(paragraphs, structure.kinds))
     n_words = len(body.split())
     return DocumentMetadata(
@@ -60,4 +66,6 @@ def build_metadata(paragraphs: list[Paragraph], structure: Structure) -> Documen
         reading_minutes=round(n_words / WORDS_PER_MINUTE, 1),
         simhash=simhash(body),
         body_text=body,
+        published_at=published.at if published else None,
+        published_text=published.text if published else None,
     )

@@ -14,6 +14,7 @@ from pipelines.text.document import TextContext, TextRecord
 from pipelines.text.language import detect_document, detect_paragraphs, is_prose
 from pipelines.text.metadata import build_metadata
 from pipelines.text.paragraphs import split_paragraphs
+from pipelines.text.published import find_published
 from pipelines.text.structure import classify, normalized_key
 
 
@@ -52,6 +53,16 @@ class DetectLanguage(Step[TextRecord, TextContext]):
         )
 
 
+class ReadPublicationDate(Step[TextRecord, TextContext]):
+    """The publication date from the header lines, parsed in the document's language; a paragraph
+    that is the date alone becomes a ``dateline``."""
+
+    def process(self, record: TextRecord, context: TextContext) -> None:
+        record.published = find_published(record.paragraphs, record.kinds, record.language.detection.language)
+        if record.published is not None and record.published.whole_paragraph:
+            record.kinds[record.published.paragraph] = "dateline"
+
+
 class EmitParagraphs(Step[TextRecord, TextContext]):
     """One row per paragraph, with its offsets, kind and language."""
 
@@ -74,5 +85,5 @@ class BuildMetadata(Step[TextRecord, TextContext]):
     tables = ("document_metadata",)
 
     def process(self, record: TextRecord, context: TextContext) -> None:
-        record.metadata = build_metadata(record.paragraphs, record.structure)
+        record.metadata = build_metadata(record.paragraphs, record.structure, record.published)
         record.emit("document_metadata", **asdict(record.metadata))

@@ -108,6 +108,8 @@ CREATE TABLE IF NOT EXISTS "document_metadata" (
     "reading_minutes" DOUBLE NOT NULL,
     "simhash" UBIGINT NOT NULL,
     "body_text" VARCHAR NOT NULL,
+    "published_at" TIMESTAMP,
+    "published_text" VARCHAR,
     PRIMARY KEY ("doc_id")
 );
 
