@@ -3,13 +3,17 @@
 Kinds: ``date`` (``12 mars 2024``, ``March 12, 2024``, ``2024-03-12`` → ``2024-03-12``),
 ``month`` (``mars 2024`` → ``2024-03``), ``year`` (``en 1949`` → ``1949``), ``weekday``
 (``jeudi``, ``on Thursday``) and ``relative`` (``hier``, ``last week``, ``cet été``).
-Weekdays and relative phrases get no value: the article's own date is unknown.
+Weekdays and relative phrases get no ``value`` of their own; ``resolved_date`` gives the day every
+mention points to when it can be known: dates as they are, and weekdays, relative phrases and
+day-month dates resolved by dateparser against the article's publication date
+(``document_metadata.published_at``), preferring the past as news does ("jeudi" is the last one).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from pipelines.text.document import Extractor, TextContext, TextRecord
 
@@ -38,7 +42,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?:la semaine|le mois|l['’]année|l['’]an) (?:dernière?|prochaine?|passée?)|"
         r"(?:cette|la) semaine|(?:ce|cet) (?:matin|soir|été|hiver|automne|printemps|week-end|mois)|cette année|"
         r"today|yesterday|tomorrow|tonight|(?:last|next|this) (?:week|month|year|summer|winter|spring|autumn|fall|"
-        r"weekend)|earlier this (?:week|month|year))\b", re.IGNORECASE)),
+        r"weekend)|earlier this (?:week|month|year)|"
+        r"il y a (?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix) (?:jours?|semaines?|mois|ans?)|"
+        r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a) (?:days?|weeks?|months?|years?) ago)\b",
+        re.IGNORECASE)),
     ("year", re.compile(r"(?<![\d\w.,/-])(?P<year>1[5-9]\d{2}|20\d{2})(?![\d\w/-]|[.,]\d)")),
 ]
 _NOT_A_YEAR_AFTER = re.compile(r"^\s*(?:soldats|troops|people|personnes|euros?|dollars?|€|\$|%|km|habitants)\b")
@@ -102,18 +109,47 @@ def _looks_like_date_context(text: str, match: re.Match) -> bool:
     return bool(re.search(r"(?:le|on|du|au|since|depuis)\s*$", before)) or match.group(0)[0].isdigit()
 
 
+def resolve(mention: DateMention, published: datetime | None, language: str | None) -> date | None:
+    """The day ``mention`` points to: its own date, or (weekdays, relative phrases, day-month dates)
+    that day counted from the publication date; None when it cannot be known."""
+    if mention.kind == "date":
+        return date.fromisoformat(mention.value)
+    if published is None:
+        return None
+    if mention.kind == "day_month":
+        month, day = int(mention.value[2:4]), int(mention.value[5:7])
+        try:
+            resolved = date(published.year, month, day)
+            if resolved > published.date() + timedelta(days=31):  # well after it: last year's (news looks back)
+                resolved = date(published.year - 1, month, day)
+        except ValueError:  # 29 February of a year that has none
+            return None
+        return resolved
+    if mention.kind in ("weekday", "relative") and language and language != "und":
+        import dateparser  # loaded on first use
+
+        parsed = dateparser.parse(
+            mention.text, languages=[language],
+            settings={"RELATIVE_BASE": published, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False},
+        )
+        return parsed.date() if parsed is not None else None
+    return None
+
+
 class ExtractDates(Extractor):
     """Dates, months, years, weekdays and relative dates in the article's clean paragraphs,
-    read in the document's language."""
+    read in the document's language, each resolved to a day where the publication date allows."""
 
     tables = ("dates_mentioned",)
 
     def process(self, record: TextRecord, context: TextContext) -> None:
         language = record.language.detection.language if record.language else None
+        published = record.published.at if record.published else None
         for paragraph in record.clean_paragraphs():
             for mention in extract_dates(paragraph.text, language):
                 record.emit(
                     "dates_mentioned", text=mention.text, kind=mention.kind, value=mention.value,
+                    resolved_date=resolve(mention, published, language),
                     char_start=paragraph.char_start + mention.char_start,
                     char_end=paragraph.char_start + mention.char_end,
                 )

@@ -50,7 +50,7 @@ class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
     """Reads ``documents``; writes the tables of its steps."""
 
     name = "text"
-    version = "3"  # 3: repetition within the dump only, shares with the own language, tag lists
+    version = "4"  # 3: repetition within the dump only, own language in shares, tag lists; 4: dates
     upstream = INGEST
     chunk_size = 100
 

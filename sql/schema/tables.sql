@@ -162,7 +162,8 @@ CREATE TABLE IF NOT EXISTS "dates_mentioned" (
     "kind" VARCHAR NOT NULL,
     "value" VARCHAR,
     "char_start" INTEGER NOT NULL,
-    "char_end" INTEGER NOT NULL
+    "char_end" INTEGER NOT NULL,
+    "resolved_date" DATE
 );
 
 CREATE TABLE IF NOT EXISTS "entity_mentions" (

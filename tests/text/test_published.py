@@ -45,3 +45,21 @@ def test_a_date_line_is_a_dateline_kept_out_of_the_body():
     assert (meta["published_at"], meta["published_text"]) == (datetime(2024, 11, 3), "3 novembre 2024")
     assert [r["kind"] for r in rows["paragraphs"]][2] == "dateline"
     assert "2024" not in meta["body_text"]
+
+
+def test_relative_mentions_resolve_against_the_publication_date():
+    text = ("Le conseil municipal adopte le budget\n\nPar Claire Dubois\n\nPublié le 7 novembre 2024\n\n"
+            "Le conseil a adopté mardi le budget, après un débat commencé il y a deux jours et hier encore. "
+            "Le vote du 12 mars 2024 avait échoué, comme celui du 20 décembre, et on revote le 3 décembre.")
+    rows = TEXT_STAGE.analyze_texts([("d", "x", text)], TextConfig())
+    resolved = {r["text"]: str(r["resolved_date"]) for r in rows["dates_mentioned"]}
+    assert resolved == {
+        "mardi": "2024-11-05", "il y a deux jours": "2024-11-05", "hier": "2024-11-06",
+        "12 mars 2024": "2024-03-12", "20 décembre": "2023-12-20", "3 décembre": "2024-12-03",
+    }
+
+
+def test_without_a_publication_date_relative_mentions_stay_unresolved():
+    text = "Un titre\n\nLe conseil a adopté mardi le budget, hier encore, après un débat de plusieurs heures."
+    rows = TEXT_STAGE.analyze_texts([("d", "x", text)], TextConfig())
+    assert rows["dates_mentioned"] and all(r["resolved_date"] is None for r in rows["dates_mentioned"])
