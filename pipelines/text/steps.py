@@ -15,14 +15,15 @@ from pipelines.text.language import detect_document, detect_paragraphs, is_prose
 from pipelines.text.metadata import build_metadata
 from pipelines.text.paragraphs import split_paragraphs
 from pipelines.text.published import find_published
-from pipelines.text.structure import classify, normalized_key
+from pipelines.text.structure import classify, normalized_key, split_furniture_blocks
 
 
 class SplitParagraphs(Step[TextRecord, TextContext]):
-    """Blank-line separated paragraphs (lines when there is no blank line), with offsets."""
+    """Blank-line separated paragraphs (lines when there is no blank line), with offsets; a block
+    that holds page furniture is split into its lines."""
 
     def process(self, record: TextRecord, context: TextContext) -> None:
-        record.paragraphs = split_paragraphs(record.text)
+        record.paragraphs = split_furniture_blocks(split_paragraphs(record.text))
 
 
 class ClassifyStructure(Step[TextRecord, TextContext]):

@@ -156,6 +156,49 @@ def _is_sentence_like(paragraph: Paragraph) -> bool:
     return paragraph.n_words >= 8 and bool(re.search(r"[.!?…»”\"]\s*$", paragraph.text))
 
 
+# A line that is a date and little else ("3 novembre 2024", "Oct 24, 2023", "26.12.2022").
+_DATE_LINE = re.compile(
+    r"^\W*(?:[^\W\d_]+\W+){0,3}(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?,?\s+"
+    r"(?:de\s+)?\d{4}|[^\W\d_]{3,}\.?\s+\d{1,2},?\s+\d{4})(?:\W+[\w:.]+){0,3}\W*$"
+)
+
+
+def is_furniture_line(line: str) -> bool:
+    """Whether one line is page furniture on its own: a breadcrumb, byline, date, kicker, caption,
+    hashtags, tag list or a known boilerplate prompt."""
+    line = line.strip()
+    if not line:
+        return False
+    words = line.split()
+    return (
+        breadcrumb_parts(line) is not None or byline_name(line) is not None or is_hashtag_line(line)
+        or tag_list_spans(line) is not None or is_boilerplate_pattern(line)
+        or (len(words) <= 10 and bool(_DATE_LINE.match(line)))
+        or (len(words) <= 4 and line.isupper() and len(line) >= 3)  # an all-caps kicker
+        or (is_caption(line) and len(words) <= 40)
+    )
+
+
+def split_furniture_blocks(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Lines are the unit of page furniture: a block of several lines of which one is furniture
+    (``breadcrumb⏎title⏎By X⏎date``, or a caption and hashtags glued under the last paragraph)
+    becomes one paragraph per line, offsets kept exact. Prose blocks are left whole."""
+    result: list[Paragraph] = []
+    for paragraph in paragraphs:
+        lines = paragraph.text.split("\n")
+        if len(lines) > 1 and any(is_furniture_line(line) for line in lines):
+            offset = paragraph.char_start
+            for line in lines:
+                stripped = line.strip()
+                if stripped:
+                    start = offset + (len(line) - len(line.lstrip()))
+                    result.append(Paragraph(len(result) + 1, stripped, start, start + len(stripped)))
+                offset += len(line) + 1
+        else:
+            result.append(Paragraph(len(result) + 1, paragraph.text, paragraph.char_start, paragraph.char_end))
+    return result
+
+
 def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()) -> Structure:
     """Kinds for the paragraphs of one document; ``repeated`` holds the normalized keys
     of paragraphs that repeat across many documents of the dump (boilerplate)."""

@@ -35,6 +35,7 @@ _SCALAR_ARROW = {
         pa.struct([("language", pa.string()), ("probability", pa.float64())])
     ),
     "MAP(VARCHAR, DOUBLE)": pa.map_(pa.string(), pa.float64()),
+    "DATE": pa.date32(),
 }
 
 

@@ -214,7 +214,7 @@ def hand_con() -> Iterator[duckdb.DuckDBPyConnection]:
             ["doc_" + name, ordinal, name + ".txt"],
         )
         con.execute(
-            "INSERT INTO document_metadata VALUES (?, 'dump1', ?, NULL, NULL, NULL, 1, 1, ?, 0, ?, '')",
+            "INSERT INTO document_metadata VALUES (?, 'dump1', ?, NULL, NULL, NULL, 1, 1, ?, 0, ?, '', NULL, NULL)",
             ["doc_" + name, "Title " + name.upper(), 0 if name == "g" else 50, simhash],
         )
     yield con
@@ -247,7 +247,7 @@ def test_near_duplicate_groups_long_chain_and_exact_copies(hand_con):
             [f"chain_{39 - i:02d}"],
         )
         hand_con.execute(
-            "INSERT INTO document_metadata VALUES (?, 'dump1', NULL, NULL, NULL, NULL, 1, 1, 9, 0, ?, '')",
+            "INSERT INTO document_metadata VALUES (?, 'dump1', NULL, NULL, NULL, NULL, 1, 1, 9, 0, ?, '', NULL, NULL)",
             [f"chain_{39 - i:02d}", simhash],
         )
     for i in range(2):
@@ -255,7 +255,7 @@ def test_near_duplicate_groups_long_chain_and_exact_copies(hand_con):
             "INSERT INTO documents VALUES (?, 'dump1', 0, 'copy', 0, 0, 0, 0, 1, 1, '', 0, 0, '', 0)", [f"f_copy{i}"]
         )
         hand_con.execute(
-            "INSERT INTO document_metadata VALUES (?, 'dump1', NULL, NULL, NULL, NULL, 1, 1, 9, 0, ?, '')",
+            "INSERT INTO document_metadata VALUES (?, 'dump1', NULL, NULL, NULL, NULL, 1, 1, 9, 0, ?, '', NULL, NULL)",
             [f"f_copy{i}", F],
         )
     sizes = rows(
