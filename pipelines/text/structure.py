@@ -60,6 +60,25 @@ _BOILERPLATE_PATTERNS = re.compile(
             r"^(?:lee|leer) (?:también|más)\b", r"^compartir\W*$", r"todos los derechos reservados",
             r"^(?:leggi|vedi) anche\b", r"^condividi\W*$", r"tutti i diritti riservati",
             r"^(?:leia|veja) (?:também|mais)\b", r"^compartilhe\W*$", r"todos os direitos reservados",
+            # Share, comment, newsletter, "most read" and related-content prompts, more languages
+            r"^most (?:popular|read|viewed|shared)\W*$", r"^les plus (?:lus|partagés)\W*$",
+            r"^(?:artikel |beitrag )?teilen(?: auf \w+)?\W*$", r"^schreiben? (?:sie )?einen kommentar",
+            r"^kommentare?\W*$", r"^(?:jetzt )?(?:unseren |den )?newsletter(?: jetzt)? abonnieren",
+            r"^(?:meistgelesen|am meisten gelesen|meistgelesene artikel)\W*$", r"^das könnte sie auch interessieren",
+            r"^compartir(?: en \w+)?\W*$", r"^(?:deja|dejá|deje) (?:tu|un|su) comentario",
+            r"^(?:suscr[ií]bete|suscr[ií]base)\b", r"^(?:lo )?m[aá]s (?:le[ií]d|vist)[oa]s?\W*$",
+            r"^noticias relacionadas\W*$", r"^te puede interesar",
+            r"^condividi(?: su \w+)?\W*$", r"^lascia un commento", r"^iscriviti\b.{0,40}newsletter",
+            r"^(?:i )?pi[uù] lett[ie]\W*$", r"^articoli correlati\W*$",
+            r"^(?:compartilh|partilh)(?:e|ar)(?: n[oa] \w+)?\W*$", r"^deixe (?:um|seu|o seu) coment[aá]rio",
+            r"^(?:os )?mais lid[oa]s\W*$", r"^not[ií]cias relacionadas\W*$",
+            r"^deel (?:dit|via)\b", r"^lees (?:ook|meer)\b", r"^reageer\W*$", r"^meest gelezen\W*$",
+            r"^(?:schrijf je in|abonneer je)\b.{0,60}nieuwsbrief",
+            r"^udostępnij\W*$", r"^(?:przeczytaj|czytaj) (?:też|także|również)\b", r"^(?:zostaw|dodaj) komentarz",
+            r"^najczęściej czytane\W*$",
+            r"^dela(?: på \w+)?\W*$", r"^läs (?:också|mer)\b", r"^(?:lämna|skriv) en kommentar", r"^mest lästa\W*$",
+            r"^(?:læs|les) (?:også|mere|mer)\b", r"^mest (?:læste|leste)\W*$",
+            r"^paylaş\W*$", r"^yorum (?:yap|yaz)\b", r"^en çok okunanlar?\W*$", r"^ilgili haberler\W*$",
         ]
     ),
     re.IGNORECASE,
@@ -94,7 +113,8 @@ def normalized_key(text: str) -> int:
 
 
 def is_boilerplate_pattern(text: str) -> bool:
-    return bool(_BOILERPLATE_PATTERNS.search(text.strip()))
+    """A known prompt, as a line or a menu item (``* Share``, ``- Tweet``)."""
+    return bool(_BOILERPLATE_PATTERNS.search(text.strip().lstrip("*-•· \t")))
 
 
 def is_hashtag_line(text: str) -> bool:
