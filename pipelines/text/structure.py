@@ -254,7 +254,20 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
             break
     subtitle = _mark_subtitle(paragraphs, kinds, title_index)
     _mark_headings(paragraphs, kinds, title_index)
-    return Structure(kinds, title, subtitle, section, byline)
+    return Structure(kinds, clean_title(title), subtitle, section, byline)
+
+
+_HEADING_MARK = re.compile(r"^\s*#{1,6}\s+")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+
+
+def clean_title(title: str | None) -> str | None:
+    """The headline without Markdown marks (``# Emden``, ``**Emden**``) or replacement characters."""
+    if title is None:
+        return None
+    text = _EMPHASIS.sub(r"\2", _HEADING_MARK.sub("", title)).replace("\ufffd", "")
+    text = re.sub(r"\s+", " ", text).strip()
+    return text or None
 
 
 def _is_long_prose(paragraph: Paragraph) -> bool:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipelines.text.metadata import build_metadata
 from pipelines.text.paragraphs import split_paragraphs
-from pipelines.text.structure import classify, normalized_key
+from pipelines.text.structure import classify, clean_title, normalized_key
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
@@ -102,3 +104,12 @@ def test_simhash_tells_near_duplicates_from_different_articles():
     assert (simhash(first) ^ simhash(edited)).bit_count() <= 3
     assert (simhash(first) ^ simhash(second)).bit_count() >= 16
     assert simhash(first) == simhash(first) and simhash("") == 0
+
+
+@pytest.mark.parametrize(("raw", "title"), [
+    ("# Emden", "Emden"), ("## **Der Hafen von Emden** wächst", "Der Hafen von Emden wächst"),
+    ("Le caf\ufffd de la gare ferme", "Le caf de la gare ferme"),
+    ("_Breaking_: the dam holds", "Breaking: the dam holds"),
+])
+def test_titles_lose_markdown_marks_and_replacement_characters(raw, title):
+    assert clean_title(raw) == title
