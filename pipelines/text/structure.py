@@ -28,9 +28,25 @@ _BREADCRUMB_SEPARATORS = re.compile(r"\s(?:»|›|>|/|\||→)\s")
 _BYLINE = re.compile(
     r"^(?:by|par|von|por|di|door|av|af|przez|от)\s+"
     r"(?P<who>[^\W\d_][\w'’.\- ]{0,60}?(?:\s(?:and|et|und|y|e)\s[\w'’.\- ]{1,40})?)"
-    r"\s*(?:[|,–—-]\s*.{0,40})?$",
+    r"\s*(?:[|,–—-]\s*.{0,60})?$",
     re.IGNORECASE,
 )
+# "Autor: X", "Autorin: X", "Author: X", "Texte : X" …
+_LABELLED_BYLINE = re.compile(
+    r"^(?:autor(?:in|a|e)?|author|auteur(?:e|ice)?|text|texte|texto|testo|reportage|redactie)\s*:\s*"
+    r"(?P<who>[^\W\d_][\w'’.\- ]{0,60}?(?:\s(?:and|et|und|y|e|en)\s[\w'’.\- ]{1,40})?)\s*(?:[|,–—-]\s*.{0,40})?$",
+    re.IGNORECASE,
+)
+# "Jane Miller, Reuters": a name and the agency it writes for.
+_AGENCY_BYLINE = re.compile(
+    r"^(?P<who>[A-ZÀ-Ý][\w'’.\-]+(?:\s[A-ZÀ-Ý][\w'’.\-]+){1,3})\s*[,/]\s*"
+    r"(?:Reuters|AFP|AP|Associated Press|dpa|EFE|ANSA|Bloomberg|Belga|ATS|Lusa|Europa Press|Agence France-Presse)$"
+)
+# A date before the byline ("July 24, 2019 by Amy Motroni"), and a comment count after it.
+_LEADING_DATE = re.compile(r"^(?:[^\W\d_]{3,}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\.?\s+[^\W\d_]{3,}\.?\s+\d{4}|"
+                           r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4})\s+(?=\w)")
+_TRAILING_COMMENTS = re.compile(r"\s+\d+\s+(?:comments?|commentaires?|kommentare?|comentarios?|commenti)\s*$",
+                                re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<![\w#&/])#(?P<tag>[^\W\d_][\w\-]*)", re.UNICODE)
 _CREDIT_MARKERS = re.compile(
     r"(?:\b(?:photo|photos|foto|image|crédit|credit|credits|source)\s*:|©|\(photo\b|\bvia\s+[A-Z]{2,}|"
@@ -154,10 +170,16 @@ def breadcrumb_parts(text: str) -> list[str] | None:
 
 
 def byline_name(text: str) -> str | None:
+    """The name(s) of a byline line (``By X and Y``, ``Autorin: X``, ``X, Reuters``,
+    ``July 24, 2019 by X 5 Comments``), else None."""
     if len(text.split()) > 12:
         return None
-    match = _BYLINE.match(text.strip())
-    return match.group("who").strip(" .,") if match else None
+    line = _TRAILING_COMMENTS.sub("", _LEADING_DATE.sub("", text.strip()))
+    match = _BYLINE.match(line) or _LABELLED_BYLINE.match(line) or _AGENCY_BYLINE.match(line)
+    if match is None:
+        return None
+    who = match.group("who").strip(" .,")
+    return who if who[:1].isupper() else None  # "Par ailleurs, …" is prose: names are capitalized
 
 
 def _looks_like_title(paragraph: Paragraph) -> bool:

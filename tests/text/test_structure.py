@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.text.metadata import build_metadata
 from pipelines.text.paragraphs import split_paragraphs
-from pipelines.text.structure import classify, clean_title, normalized_key
+from pipelines.text.structure import byline_name, classify, clean_title, normalized_key
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
@@ -113,3 +113,17 @@ def test_simhash_tells_near_duplicates_from_different_articles():
 ])
 def test_titles_lose_markdown_marks_and_replacement_characters(raw, title):
     assert clean_title(raw) == title
+
+
+@pytest.mark.parametrize(("line", "who"), [
+    ("By Jane Miller and Tom Hale", "Jane Miller and Tom Hale"),
+    ("Autorin: Anna Schmidt", "Anna Schmidt"),
+    ("Texte : Claire Dubois", "Claire Dubois"),
+    ("Jane Miller, Reuters", "Jane Miller"),
+    ("July 24, 2019 by Amy Motroni 5 Comments", "Amy Motroni"),
+    ("von Anna Schmidt, Online-Redaktion Veröffentlicht: 26.12.2022", "Anna Schmidt"),
+    ("Von Jan Kupitz | Oct 24, 2023 | Zuletzt geändert am 25.10.2023", "Jan Kupitz"),
+    ("Par ailleurs, le maire a dit", None),
+])
+def test_byline_forms(line, who):
+    assert byline_name(line) == who
