@@ -169,6 +169,25 @@ def breadcrumb_parts(text: str) -> list[str] | None:
     return None
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:(?P<bullet>[*\-•·])|(?P<number>\d{1,2})[.)])\s+(?P<item>\S.*)$")
+
+
+def menu_items(text: str) -> tuple[list[str], bool] | None:
+    """The items of a block of short list lines (``* E-paper⏎* Abo``, ``1. Site⏎2. News⏎3. Title``)
+    and whether they are numbered; None for anything else."""
+    lines = text.split("\n")
+    if len(lines) < 2:
+        return None
+    matches = [_LIST_ITEM.match(line) for line in lines]
+    if not all(matches) or any(len(m.group("item").split()) > 12 for m in matches):
+        return None
+    numbered = all(m.group("number") for m in matches)
+    items = [m.group("item").strip() for m in matches]
+    if not numbered and any(len(item.split()) > 5 for item in items):
+        return None  # a bulleted list of sentences is prose
+    return items, numbered
+
+
 def byline_name(text: str) -> str | None:
     """The name(s) of a byline line (``By X and Y``, ``Autorin: X``, ``X, Reuters``,
     ``July 24, 2019 by X 5 Comments``), else None."""
@@ -185,6 +204,8 @@ def byline_name(text: str) -> str | None:
 def _looks_like_title(paragraph: Paragraph) -> bool:
     words = paragraph.n_words
     text = paragraph.text
+    if "\n" in text:
+        return False  # a headline is one line, never a block
     return 2 <= words <= 30 and len(text) <= 250 and not text.endswith((".", ",", ";", ":")) or (
         2 <= words <= 30 and text.endswith(("!", "?"))
     )
@@ -259,6 +280,13 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
             kinds[i] = "breadcrumb"
             section = parts[-2] if len(parts) >= 3 else None
             title = title or parts[-1]
+        elif (menu := menu_items(text)) is not None and (i < 3 or i >= len(paragraphs) - 3):
+            items, numbered = menu
+            if numbered and i < 3 and len(items) >= 3:  # 1. Site 2. News 3. Title: a breadcrumb
+                kinds[i] = "breadcrumb"
+                section, title = items[-2], title or items[-1]
+            else:  # * E-paper * Abo …: the site's menu, at the top or the bottom of the page
+                kinds[i] = "boilerplate"
         elif is_caption(text) and not _is_long_prose(paragraph):
             kinds[i] = "caption"
     _mark_footer_run(paragraphs, kinds)

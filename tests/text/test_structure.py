@@ -127,3 +127,19 @@ def test_titles_lose_markdown_marks_and_replacement_characters(raw, title):
 ])
 def test_byline_forms(line, who):
     assert byline_name(line) == who
+
+
+def test_a_menu_block_is_boilerplate_and_a_numbered_breadcrumb_gives_the_section_and_title():
+    text = ("* E-paper\n* Abo\n* Anmelden\n\n1. Emder Zeitung\n2. Lokales\n3. Der Hafen wächst weiter\n\n"
+            "Der Hafen wächst weiter\n\nVon Jan Kupitz\n\n"
+            "Der Hafen von Emden hat im vergangenen Jahr so viele Autos verladen wie nie zuvor, teilte die Stadt mit.")
+    paragraphs = split_paragraphs(text)
+    structure = classify(paragraphs)
+    assert structure.kinds[:4] == ["boilerplate", "breadcrumb", "title", "byline"]
+    assert structure.section == "Lokales"
+    assert (structure.title, structure.byline) == ("Der Hafen wächst weiter", "Jan Kupitz")
+
+
+def test_a_multi_line_block_is_never_the_title():
+    text = "Zeile eins\nZeile zwei\n\nDer Hafen von Emden hat im vergangenen Jahr so viele Autos verladen wie nie."
+    assert classify(split_paragraphs(text)).title is None
