@@ -117,6 +117,21 @@ TRICKY: dict[str, bytes] = {
 }
 
 
+def producer_of(dialect: str) -> str:
+    """The tool behind a producer dialect: gitingest, files-to-prompt or repomix."""
+    if dialect.startswith("repomix"):
+        return "repomix"
+    return dialect.removesuffix("-markdown").removesuffix("-cxml")
+
+
+def as_written_by(producer: str, text: str) -> str:
+    """A file's text as its producer hands it over, line ends normalized as the splitter does:
+    repomix drops the BOM, then trims the whole file (JavaScript's String.trim())."""
+    if producer == "repomix":
+        text = text.removeprefix("\ufeff").strip()
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def build_corpus(root: Path) -> dict[str, bytes]:
     """Write the corpus under ``root``; return {relative path: bytes}."""
     files = dict(TRICKY)

@@ -15,6 +15,7 @@ from pipelines.ingest.dialects import gitingest_tree_files, repomix_tree_files
 from pipelines.ingest.dumpwriter import format_dump
 from pipelines.ingest.splitter import Document, Reject, split_dump
 from tests.conftest import FIXTURES
+from tests.tool_corpus import as_written_by, producer_of
 
 PRODUCERS = FIXTURES / "producers"
 CORPUS = PRODUCERS / "corpus"
@@ -43,12 +44,6 @@ EXPECTED_REJECTS = {
 }
 
 
-def producer_of(dialect: str) -> str:
-    return dialect.split("-")[0] if dialect.startswith("repomix") else dialect.removesuffix("-markdown").removesuffix(
-        "-cxml"
-    )
-
-
 def corpus_path(name: str) -> str:
     """The corpus file a dump's name stands for (files-to-prompt writes './' before it)."""
     return name.removeprefix("./")
@@ -56,10 +51,7 @@ def corpus_path(name: str) -> str:
 
 def expected_text(dialect: str, name: str) -> str:
     """A corpus file as its producer hands it over, line ends normalized as the splitter does."""
-    text = (CORPUS / corpus_path(name)).read_bytes().decode("utf-8")
-    if dialect.startswith("repomix"):  # repomix: no BOM, then JavaScript's String.trim() of the whole file
-        text = text.removeprefix("\ufeff").strip()
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return as_written_by(producer_of(dialect), (CORPUS / corpus_path(name)).read_bytes().decode("utf-8"))
 
 
 @pytest.fixture(scope="module", params=sorted(OUTPUTS))

@@ -23,7 +23,7 @@ import pytest
 
 from pipelines.definitions import PARTITIONED_ASSETS, build_resources
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
-from tests.tool_corpus import build_corpus
+from tests.tool_corpus import as_written_by, build_corpus, producer_of
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -32,6 +32,7 @@ OFFLINE = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:
 
 # dump file -> (dialect it must be detected as, command run in the corpus directory, given the output path)
 FTP, RPX = BIN / "files-to-prompt", REPOMIX
+BOM = b"\xef\xbb\xbf"
 TOOLS = {
     "gitingest.txt": ("gitingest", lambda out: [BIN / "gitingest", ".", "-o", out]),
     "ftp.txt": ("files-to-prompt", lambda out: [FTP, ".", "-o", out]),
@@ -41,10 +42,6 @@ TOOLS = {
     "repomix-markdown.txt": ("repomix-markdown", lambda out: [RPX, ".", "--style", "markdown", "-o", out, "--quiet"]),
     "repomix-xml.txt": ("repomix-xml", lambda out: [RPX, ".", "--style", "xml", "-o", out, "--quiet"]),
 }
-
-
-def _normalize(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def expected_outcome(producer: str, name: str, data: bytes) -> tuple[str, str] | None:
@@ -67,15 +64,14 @@ def expected_outcome(producer: str, name: str, data: bytes) -> tuple[str, str] |
     elif producer == "files-to-prompt":
         if text is None:
             return None
-    elif producer == "repomix":
-        if name.endswith(".bin") or (b"\x00" in data and not data.startswith(b"\xef\xbb\xbf")):
-            return ("reject", "producer_omitted")  # listed in its tree, not packed
-        text = text.removeprefix("\ufeff").strip()  # JavaScript's String.trim() of the whole file
+    elif producer == "repomix" and (name.endswith(".bin") or (b"\x00" in data and not data.startswith(BOM))):
+        return ("reject", "producer_omitted")  # listed in its tree, not packed
     if b"\x00" in data:
         return ("reject", "binary_content")
-    if not text or not text.strip():
+    text = as_written_by(producer, text)
+    if not text.strip():
         return ("reject", "empty_document")
-    return ("document", _normalize(text))
+    return ("document", text)
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +118,7 @@ def test_each_dump_round_trips_file_by_file(packed, dump):
     if dump not in dumps:
         pytest.skip(f"{dump}: its tool is not installed")
     dialect = TOOLS[dump][0]
-    producer = "repomix" if dialect.startswith("repomix") else dialect.split("-markdown")[0].split("-cxml")[0]
+    producer = producer_of(dialect)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         (detected, warning, losses) = con.execute(
             "SELECT dialect, warning, producer_losses FROM dumps WHERE path = ?", [dump]
