@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from layouts import LANGID, LANGUAGES, LAYOUTS, articles  # noqa: E402
 
+from pipelines.extract.hashtags import normalize_tag  # noqa: E402
 from pipelines.pipeline import TEXT_STAGE  # noqa: E402
 from pipelines.text.document import TextConfig  # noqa: E402
 
@@ -40,11 +41,6 @@ def norm(text: str | None) -> str | None:
     return re.sub(r"\s+", " ", text).strip(" .,;:!?\"'«»“”")
 
 
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def score(text: str, truth: dict) -> dict[str, bool]:
     rows = TEXT_STAGE.analyze_texts([("doc", "bench", text)], TextConfig())
     meta = rows["document_metadata"][0]
@@ -54,7 +50,7 @@ def score(text: str, truth: dict) -> dict[str, bool]:
         "title": norm(meta["title"]) == norm(truth["title"]),
         "section": norm(meta["section"]) == norm(truth["section"]),
         "byline": norm(meta["byline"]) == norm(truth["byline"]),
-        "tags": {fold(r["tag_normalized"]) for r in rows["hashtags"]} == {fold(t) for t in truth["tags"]},
+        "tags": {r["tag_normalized"] for r in rows["hashtags"]} == {normalize_tag(t) for t in truth["tags"]},
         "published": published is not None and str(published)[:10] == truth["published"],
         "no_footer": not any(re.sub(r"\s+", " ", line) in body for line in truth["footer"]),
         "body_kept": all(re.sub(r"\s+", " ", p) in body for p in truth["body"]),

@@ -138,7 +138,6 @@ PRODUCER_DIALECTS: tuple[str, ...] = (
     "repomix-plain", "repomix-markdown", "repomix-xml",
 )
 BUILTIN_DIALECTS: tuple[str, ...] = LENIENT_DIALECTS + PRODUCER_DIALECTS
-MAX_TRAILING_TERMINATORS = max(spec.trailing_terminators for spec in SPECS.values())
 
 
 @dataclass(frozen=True)
@@ -270,22 +269,6 @@ def _next_line_start(buf: AnyStr, index: int) -> int | None:
     nl, cr = (b"\n", b"\r") if isinstance(buf, bytes) else ("\n", "\r")
     found = [i for i in (buf.find(nl, index), buf.find(cr, index)) if i >= 0]
     return min(found) + 1 if found else None
-
-
-def _line_start(buf: AnyStr, index: int, floor: int) -> int:
-    """Start of the line holding ``index``, not looking before ``floor``."""
-    nl, cr = (b"\n", b"\r") if isinstance(buf, bytes) else ("\n", "\r")
-    return max(buf.rfind(nl, floor, index), buf.rfind(cr, floor, index), floor - 1) + 1
-
-
-def _previous_line_start(buf: AnyStr, start: int | None, floor: int) -> int | None:
-    """Start of the line before the one starting at ``start`` (None: not at or after ``floor``)."""
-    if start is None or start <= floor or not is_terminator(buf, start - 1):
-        return None
-    end = start - 1
-    if end > floor and buf[end - 1 : end + 1] in (b"\r\n", "\r\n"):
-        end -= 1  # a CRLF is one line end
-    return _line_start(buf, end, floor)
 
 
 def _ends_line(buf: AnyStr, index: int) -> bool:

@@ -328,10 +328,9 @@ class _Splitter:
         )
         self.detection = detect.detect_dialect(window, candidates, at_eof)
         self.dialect = self.detection.dialect
-        # Only framing checks look back into a record's content (producers; gitingest's once its tree is read).
-        self.track_tail = self.dialect is not None and (
-            self.dialect.is_producer or (self.dialect.spec is not None and self.dialect.spec.tree is not None)
-        )
+        # Only framing checks look back into a record's content: a producer's from the first marker
+        # on, gitingest's once its tree is read (``_close_preamble`` decides then).
+        self.track_tail = self.dialect is not None and self.dialect.is_producer
         if self.dialect is not None:
             self.summary.dialect = self.dialect.name
             self.summary.producer_losses = self.dialect.spec.losses if self.dialect.spec else None
@@ -596,7 +595,7 @@ class _Splitter:
         record = self.record
         if dialect.is_producer:
             before = self._before(buf, pos, match.start())
-            return not self._producer_marker(record, before, match, dialect, buf, pos)
+            return not self._producer_marker(record, before, match, dialect, pos)
         if not self.listed_names or record.name is None:
             return False
         before = self._before(buf, pos, match.start())
@@ -606,7 +605,7 @@ class _Splitter:
         return _trailing_terminator_count(before[-12:], 3) < 3
 
     def _producer_marker(self, record: _OpenRecord, before: AnyStr, match: re.Match, dialect: Dialect,
-                         buf: AnyStr, pos: int) -> bool:
+                         pos: int) -> bool:
         if record.name is None:  # the first file: after the producer's preamble
             if dialect.spec.after_preamble == "":
                 return record.size == 0 and match.start() == pos
