@@ -41,12 +41,14 @@ _SCALAR_ARROW = {
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its DuckDB type, what it means, and whether it may be NULL."""
+    """One column: its DuckDB type, what it means, and whether it may be NULL. ``backfill`` is
+    the value a NOT NULL column declared after its table gets in the rows that existed before it."""
 
     name: str
     type: str
     doc: str
     nullable: bool = False
+    backfill: str | None = None
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -95,7 +97,9 @@ def load_tables(path: Path = DECLARATIONS) -> dict[str, Table]:
         raw = tomllib.load(handle)
     tables = {}
     for name, spec in raw.items():
-        columns = tuple(Column(c["name"], c["type"], c["doc"], c.get("nullable", False)) for c in spec["columns"])
+        columns = tuple(
+            Column(c["name"], c["type"], c["doc"], c.get("nullable", False), c.get("backfill")) for c in spec["columns"]
+        )
         unknown = set(spec) - {"summary", "stage", "key", "declare_key", "parent", "group", "asset", "preview",
                                "columns"}
         if unknown:
@@ -138,17 +142,26 @@ def create_statement(table: Table) -> str:
 
 
 def add_column_statements(table: Table, existing: set[str]) -> list[str]:
-    """Columns declared since the table was created: added in place (nullable ones only;
-    DuckDB cannot add a NOT NULL column to rows that exist)."""
+    """Columns declared since the table was created, added in place. A NOT NULL one needs a
+    ``backfill`` for the rows that exist (added with it as default, which is then dropped, so
+    that new rows must give their own value); without one it needs a migration."""
     statements = []
+    name = quote_identifier(table.name)
     for column in table.columns:
         if column.name in existing:
             continue
-        if not column.nullable:
+        target = quote_identifier(column.name)
+        if column.nullable:
+            statements.append(f"ALTER TABLE {name} ADD COLUMN {target} {column.type}")
+            continue
+        if column.backfill is None:
             raise RuntimeError(f"{table.name}.{column.name} is missing and NOT NULL: it needs a migration")
-        statements.append(
-            f"ALTER TABLE {quote_identifier(table.name)} ADD COLUMN {quote_identifier(column.name)} {column.type}"
-        )
+        value = "'" + column.backfill.replace("'", "''") + "'"  # from our own declarations, quoted as a literal
+        statements += [
+            f"ALTER TABLE {name} ADD COLUMN {target} {column.type} DEFAULT {value}",
+            f"ALTER TABLE {name} ALTER COLUMN {target} DROP DEFAULT",
+            f"ALTER TABLE {name} ALTER COLUMN {target} SET NOT NULL",
+        ]
     return statements
 
 

@@ -63,6 +63,18 @@ def test_a_missing_not_null_column_needs_a_migration():
         add_column_statements(table, {"a"})
 
 
+def test_a_missing_not_null_column_with_a_backfill_is_added_to_existing_rows():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (a VARCHAR NOT NULL)")
+    con.execute("INSERT INTO t VALUES ('old')")
+    table = Table("t", "test", "test", columns=(Column("a", "VARCHAR", "a"), Column("b", "VARCHAR", "b", backfill="x")))
+    for statement in add_column_statements(table, {"a"}):
+        con.execute(statement)
+    assert con.execute("SELECT a, b FROM t").fetchall() == [("old", "x")]
+    with pytest.raises(duckdb.ConstraintException):  # new rows must give b themselves
+        con.execute("INSERT INTO t (a) VALUES ('new')")
+
+
 def test_a_declaration_naming_a_missing_key_column_is_refused():
     with pytest.raises(ValueError, match="key or parent"):
         Table("t", "test", "test", columns=(Column("a", "VARCHAR", "a"),), key=("b",))
