@@ -55,11 +55,15 @@ class Published:
     whole_paragraph: bool  # the paragraph holds nothing but the date (and its label): a dateline
 
 
-def find_published(paragraphs: list[Paragraph], kinds: list[str], language: str) -> Published | None:
-    """The publication date of a document in ``language`` (ISO 639-1), or None."""
+def find_published(
+    paragraphs: list[Paragraph], kinds: list[str], language: str, header_start: int = 0
+) -> Published | None:
+    """The publication date of a document in ``language`` (ISO 639-1), or None; the header (where
+    the date is) starts at paragraph ``header_start``, after the page's menus."""
     if not _supported(language):
         return None
-    for index, paragraph in enumerate(paragraphs[:HEADER_PARAGRAPHS]):
+    for index in range(header_start, min(len(paragraphs), header_start + HEADER_PARAGRAPHS)):
+        paragraph = paragraphs[index]
         if kinds[index] == "boilerplate":
             continue
         for line in paragraph.text.split("\n"):

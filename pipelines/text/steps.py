@@ -15,7 +15,7 @@ from pipelines.text.language import detect_document, detect_paragraphs, is_prose
 from pipelines.text.metadata import build_metadata
 from pipelines.text.paragraphs import split_paragraphs
 from pipelines.text.published import find_published
-from pipelines.text.structure import classify, normalized_key, split_furniture_blocks
+from pipelines.text.structure import classify, normalized_key, split_units
 
 
 class SplitParagraphs(Step[TextRecord, TextContext]):
@@ -23,7 +23,7 @@ class SplitParagraphs(Step[TextRecord, TextContext]):
     that holds page furniture is split into its lines."""
 
     def process(self, record: TextRecord, context: TextContext) -> None:
-        record.paragraphs = split_furniture_blocks(split_paragraphs(record.text))
+        record.paragraphs = split_units(split_paragraphs(record.text))
 
 
 class ClassifyStructure(Step[TextRecord, TextContext]):
@@ -59,7 +59,9 @@ class ReadPublicationDate(Step[TextRecord, TextContext]):
     that is the date alone becomes a ``dateline``."""
 
     def process(self, record: TextRecord, context: TextContext) -> None:
-        record.published = find_published(record.paragraphs, record.kinds, record.language.detection.language)
+        record.published = find_published(
+            record.paragraphs, record.kinds, record.language.detection.language, record.structure.header_start
+        )
         if record.published is not None and record.published.whole_paragraph:
             record.kinds[record.published.paragraph] = "dateline"
 

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from pipelines.text.paragraphs import Paragraph
+from pipelines.text.prose import BAD, GOOD, SHORT, classify_units
 
 CLEAN_KINDS = frozenset({"title", "subtitle", "heading", "body"})
 
@@ -48,10 +49,15 @@ _LEADING_DATE = re.compile(r"^(?:[^\W\d_]{3,}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\.?\
 _TRAILING_COMMENTS = re.compile(r"\s+\d+\s+(?:comments?|commentaires?|kommentare?|comentarios?|commenti)\s*$",
                                 re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<![\w#&/])#(?P<tag>[^\W\d_][\w\-]*)", re.UNICODE)
+# A photo credit: a label or © anywhere in the line; an agency's name or "via X" only as the
+# line's last words ("… lundi matin. Photo : Jean Dupont / AFP", "… on Thursday Credit: STR/AFP"),
+# since prose names agencies too ("intelligence reports seen by Reuters suggest …").
 _CREDIT_MARKERS = re.compile(
-    r"(?:\b(?:photo|photos|foto|image|crédit|credit|credits|source)\s*:|©|\(photo\b|\bvia\s+[A-Z]{2,}|"
-    r"\b(?:getty images|reuters|afp|associated press|epa|xinhua|shutterstock)\b)",
-    re.IGNORECASE,
+    r"(?:\b(?:photo|photos|foto|image|crédit|credit|credits|source)\s*:|©|\(photo\b)", re.IGNORECASE
+)
+_AGENCY_CREDIT = r"getty images|reuters|afp|associated press|ap photo|epa|xinhua|shutterstock|dpa|efe|anadolu"
+_TRAILING_CREDIT = re.compile(
+    rf"(?:(?:^|[/(|·•–—-])\s*(?i:{_AGENCY_CREDIT})(?:\s*/\s*[\w .'’-]+)?|\bvia\s+[A-Z]{{2,}}\w*)[)\s.]*$"
 )
 _TERMINAL = re.compile(r"[.!?…:;»”\"')]\s*$")
 _BOILERPLATE_PATTERNS = re.compile(
@@ -119,6 +125,7 @@ class Structure:
     subtitle: str | None
     section: str | None
     byline: str | None
+    header_start: int = 0  # the first paragraph of the article's header (after the page's menus)
 
 
 def normalized_key(text: str) -> int:
@@ -158,7 +165,8 @@ def tag_list_spans(text: str) -> list[tuple[str, int, int]] | None:
 
 
 def is_caption(text: str) -> bool:
-    return bool(_CREDIT_MARKERS.search(text)) and len(text.split()) <= 80
+    """A photo caption: a line with a photo credit."""
+    return (bool(_CREDIT_MARKERS.search(text)) or bool(_TRAILING_CREDIT.search(text))) and len(text.split()) <= 80
 
 
 def breadcrumb_parts(text: str) -> list[str] | None:
@@ -242,32 +250,48 @@ def is_furniture_line(line: str) -> bool:
     )
 
 
-def split_furniture_blocks(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    """Lines are the unit of page furniture: a block of several lines of which one is furniture
-    (``breadcrumb⏎title⏎By X⏎date``, or a caption and hashtags glued under the last paragraph)
-    becomes one paragraph per line, offsets kept exact. Prose blocks are left whole."""
+def is_wrapped_prose(lines: list[str]) -> bool:
+    """Whether the lines of a block are one text wrapped at a fixed width (not separate units):
+    every line but the last is long, and most end mid-sentence."""
+    if len(lines) < 2 or any(len(line.split()) < 5 for line in lines[:-1]):
+        return False
+    mid_sentence = sum(not _TERMINAL.search(line) for line in lines[:-1])
+    return mid_sentence * 2 >= len(lines) - 1
+
+
+def split_units(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Lines are the unit of page furniture, paragraphs the unit of prose: a block of several
+    lines becomes one paragraph per line (offsets kept exact), unless it is wrapped prose or a
+    list of short items (a menu or a numbered breadcrumb, judged as a whole)."""
     result: list[Paragraph] = []
     for paragraph in paragraphs:
         lines = paragraph.text.split("\n")
-        if len(lines) > 1 and any(is_furniture_line(line) for line in lines):
-            offset = paragraph.char_start
-            for line in lines:
-                stripped = line.strip()
-                if stripped:
-                    start = offset + (len(line) - len(line.lstrip()))
-                    result.append(Paragraph(len(result) + 1, stripped, start, start + len(stripped)))
-                offset += len(line) + 1
-        else:
+        keep_whole = len(lines) == 1 or menu_items(paragraph.text) is not None or (
+            is_wrapped_prose(lines) and not any(is_furniture_line(line) for line in lines)
+        )
+        if keep_whole:
             result.append(Paragraph(len(result) + 1, paragraph.text, paragraph.char_start, paragraph.char_end))
+            continue
+        offset = paragraph.char_start
+        for line in lines:
+            stripped = line.strip()
+            if stripped:
+                start = offset + (len(line) - len(line.lstrip()))
+                result.append(Paragraph(len(result) + 1, stripped, start, start + len(stripped)))
+            offset += len(line) + 1
     return result
 
 
 def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()) -> Structure:
-    """Kinds for the paragraphs of one document; ``repeated`` holds the normalized keys
-    of paragraphs that repeat across many documents of the dump (boilerplate)."""
+    """Kinds for the units of one document; ``repeated`` holds the normalized keys of units that
+    repeat across many documents of the dump (boilerplate).
+
+    Each unit is first typed on its own (known prompts, hashtags, tag lists, captions), then judged
+    in context (:mod:`pipelines.text.prose`): the article is the page's longest stretch of prose,
+    its header (breadcrumb, kicker, title, byline, date) the short lines just above it, and short
+    lines that context marks as non-prose outside the article are menus and footers.
+    """
     kinds = ["body"] * len(paragraphs)
-    section = None
-    title = None
     for i, paragraph in enumerate(paragraphs):
         text = paragraph.text
         if is_boilerplate_pattern(text) or (repeated and normalized_key(text) in repeated):
@@ -276,7 +300,211 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
             kinds[i] = "hashtags"
         elif tag_list_spans(text) is not None:
             kinds[i] = "tags"
-        elif i < 3 and (parts := breadcrumb_parts(text)) is not None:
+        elif is_caption(text) and not _is_long_prose(paragraph):
+            kinds[i] = "caption"
+    menu = _menu_runs(paragraphs, kinds)
+    forced_bad = [k == "boilerplate" or m for k, m in zip(kinds, menu, strict=True)]
+    own, revised = classify_units([p.text for p in paragraphs], forced_bad)
+    content = _content_span(paragraphs, own, revised)
+    if content is None:
+        return _classify_short(paragraphs, kinds)
+    first, last = content
+    title_index, section, breadcrumb_title = _find_header_title(paragraphs, kinds, menu, first)
+    header_start = _header_start(paragraphs, kinds, menu, title_index, first)
+    for i in range(len(paragraphs)):
+        if kinds[i] != "body":
+            continue
+        # Above the header, whatever context judges non-prose is the page's; below the article,
+        # only short lines are (a long line there may be the article's last, a list, a timeline).
+        above = i < header_start and revised[i] == BAD
+        below = i > last and (menu[i] or (revised[i] == BAD and own[i] == SHORT))
+        in_header = header_start <= i < first and i != title_index and menu[i]
+        if above or below or in_header:
+            kinds[i] = "boilerplate"
+    for i, paragraph in enumerate(paragraphs):
+        if kinds[i] == "body" and (items := menu_items(paragraph.text)) is not None and (
+            i < first or i > last or any(is_boilerplate_pattern(item) for item in items[0])
+        ):
+            kinds[i] = "boilerplate"  # * E-paper * Abo …: a menu outside the article, or share buttons
+    _mark_footer_run(paragraphs, kinds)
+    title = breadcrumb_title
+    if title_index is not None:
+        kinds[title_index] = "title"
+        title = paragraphs[title_index].text
+        for i, paragraph in enumerate(paragraphs):
+            if kinds[i] == "body" and paragraph.text == title:
+                kinds[i] = "title"  # the title, repeated
+    byline = _mark_byline(paragraphs, kinds, range(header_start, min(first + 3, len(paragraphs))))
+    subtitle = _mark_subtitle(paragraphs, kinds, title_index)
+    _mark_headings(paragraphs, kinds, title_index)
+    return Structure(kinds, clean_title(title), subtitle, section, byline, header_start)
+
+
+HEADER_UNITS = 25  # how far above the article's first prose line its header may start
+
+
+def _content_span(paragraphs: list[Paragraph], own: list[str], revised: list[str]) -> tuple[int, int] | None:
+    """(first, last) unit of the article: the stretch of prose (revised good units, with gaps of a
+    few other units) holding the most prose characters; its first unit is a good one on its own.
+    None when the document has no long prose line at all (a short text: no page around it)."""
+    runs: list[list[int]] = []
+    gap = 0
+    for i, cls in enumerate(revised):
+        if cls == GOOD:
+            if runs and gap <= MAX_CONTENT_GAP:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+            gap = 0
+        else:
+            gap += 1
+    best, best_chars = None, 0
+    for run in runs:
+        starts = [i for i in run if own[i] == GOOD]
+        if not starts:
+            continue
+        chars = sum(len(paragraphs[i].text) for i in run)
+        if chars > best_chars:
+            best, best_chars = (starts[0], run[-1]), chars
+    return best
+
+
+MAX_CONTENT_GAP = 4
+
+
+def _is_menu_like(paragraph: Paragraph, kind: str) -> bool:
+    """A menu entry or share button: a line of one to three words (five after a bullet), no sentence."""
+    text = paragraph.text
+    if kind not in ("body", "boilerplate") or "\n" in text:
+        return False
+    if kind == "boilerplate":
+        return True
+    bullet = _LIST_ITEM.match(text)
+    item = bullet.group("item") if bullet else text
+    words = len(item.split())
+    return (
+        1 <= words <= (5 if bullet else 3) and not _TERMINAL.search(item)
+        and byline_name(text) is None and not _DATE_LINE.match(text)
+    )
+
+
+def _menu_runs(paragraphs: list[Paragraph], kinds: list[str]) -> list[bool]:
+    """Units in a run of three or more menu-like lines (a line between two of them included)."""
+    like = [_is_menu_like(p, k) for p, k in zip(paragraphs, kinds, strict=True)]
+    for i in range(1, len(like) - 1):  # a line between two menu lines is menu
+        between = like[i - 1] and like[i + 1]
+        if between and not like[i] and paragraphs[i].n_words <= 8 and "\n" not in paragraphs[i].text:
+            like[i] = True
+    marked = [False] * len(like)
+    i = 0
+    while i < len(like):
+        j = i
+        while j < len(like) and like[j]:
+            j += 1
+        if j - i >= 3:
+            marked[i:j] = [kinds[k] == "body" for k in range(i, j)]
+        i = max(j, i + 1)
+    return marked
+
+
+def _find_header_title(
+    paragraphs: list[Paragraph], kinds: list[str], menu: list[bool], first: int
+) -> tuple[int | None, str | None, str | None]:
+    """(title index, section, breadcrumb title) from the lines above the article's first prose line.
+
+    The headline is the best title-like line there: a breadcrumb's last item or a line the page
+    repeats is evidence; a line followed closely by a byline, a date or the article counts more;
+    a menu line, a kicker or a caption counts less. Ties go to the earlier line."""
+    window = range(max(0, first - HEADER_UNITS), first)
+    section = breadcrumb_title = None
+    for i in window:
+        if kinds[i] != "body":
+            continue
+        parts = breadcrumb_parts(paragraphs[i].text)
+        items = menu_items(paragraphs[i].text)
+        if parts is None and items is not None and items[1] and len(items[0]) >= 3:
+            parts = items[0]  # 1. Site 2. News 3. Title
+        if parts is not None:
+            kinds[i] = "breadcrumb"
+            section, breadcrumb_title = parts[-2], parts[-1]
+    texts = {}
+    for paragraph in paragraphs:
+        texts[paragraph.text] = texts.get(paragraph.text, 0) + 1
+    best, best_score = None, 0.0
+    for i in window:
+        paragraph = paragraphs[i]
+        if kinds[i] != "body" or not _looks_like_title(paragraph) or _is_list_item(paragraph.text):
+            continue
+        if byline_name(paragraph.text) is not None or _DATE_LINE.match(paragraph.text):
+            continue
+        score = float(min(paragraph.n_words, 12))
+        if paragraph.n_words < 3:
+            score -= 4
+        repeats_breadcrumb = bool(breadcrumb_title) and clean_title(paragraph.text) == clean_title(breadcrumb_title)
+        if repeats_breadcrumb or texts[paragraph.text] > 1:
+            score += 8
+        if menu[i]:
+            score -= 8
+        if _leads_to_article(paragraphs, kinds, i, first):
+            score += 4
+        if score > best_score:
+            best, best_score = i, score
+    return best, section, breadcrumb_title
+
+
+def _is_list_item(text: str) -> bool:
+    return _LIST_ITEM.match(text) is not None
+
+
+def _leads_to_article(paragraphs: list[Paragraph], kinds: list[str], index: int, first: int) -> bool:
+    """Whether the article starts within a few lines after ``index``, or a byline or date does."""
+    for j in range(index + 1, min(index + 5, first + 1)):
+        if j == first or byline_name(paragraphs[j].text) or _DATE_LINE.match(paragraphs[j].text):
+            return True
+    return False
+
+
+def _header_start(
+    paragraphs: list[Paragraph], kinds: list[str], menu: list[bool], title_index: int | None, first: int
+) -> int:
+    """The first unit of the article's header: the title (or the breadcrumb and kicker lines just
+    above it), else the line after the last menu line above the article."""
+    if title_index is not None:
+        start = title_index
+        while start > 0 and kinds[start - 1] in ("breadcrumb", "caption") or (
+            start > 0 and kinds[start - 1] == "body" and not menu[start - 1] and _is_kicker(paragraphs[start - 1])
+        ):
+            start -= 1
+        return start
+    start = first
+    while start > max(0, first - HEADER_UNITS) and not menu[start - 1] and kinds[start - 1] != "boilerplate":
+        start -= 1
+    return start
+
+
+def _is_kicker(paragraph: Paragraph) -> bool:
+    """A one-to-four-word label above a headline (``POLITIQUE``, ``Exklusiv``)."""
+    return 1 <= paragraph.n_words <= 4 and "\n" not in paragraph.text and not _TERMINAL.search(paragraph.text)
+
+
+def _mark_byline(paragraphs: list[Paragraph], kinds: list[str], header: range) -> str | None:
+    """The first byline line of the header (else of the document's first lines)."""
+    for i in [*header, *range(min(6, len(paragraphs)))]:
+        if kinds[i] == "body" and (name := byline_name(paragraphs[i].text)):
+            kinds[i] = "byline"
+            return name
+    return None
+
+
+def _classify_short(paragraphs: list[Paragraph], kinds: list[str]) -> Structure:
+    """A text without a long prose line (no page around it): furniture only at its edges."""
+    section = None
+    title = None
+    for i, paragraph in enumerate(paragraphs):
+        text = paragraph.text
+        if kinds[i] != "body":
+            continue
+        if i < 3 and (parts := breadcrumb_parts(text)) is not None:
             kinds[i] = "breadcrumb"
             section = parts[-2] if len(parts) >= 3 else None
             title = title or parts[-1]
@@ -287,8 +515,6 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
                 section, title = items[-2], title or items[-1]
             else:  # * E-paper * Abo …: the site's menu, at the top or the bottom of the page
                 kinds[i] = "boilerplate"
-        elif is_caption(text) and not _is_long_prose(paragraph):
-            kinds[i] = "caption"
     _mark_footer_run(paragraphs, kinds)
     title_index = _find_title(paragraphs, kinds, title)
     if title_index is not None:
@@ -296,12 +522,7 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
         for i, paragraph in enumerate(paragraphs):
             if kinds[i] == "body" and paragraph.text == title:
                 kinds[i] = "title"  # the title, repeated
-    byline = None
-    for i, paragraph in enumerate(paragraphs[:6]):
-        if kinds[i] == "body" and (name := byline_name(paragraph.text)):
-            kinds[i] = "byline"
-            byline = name
-            break
+    byline = _mark_byline(paragraphs, kinds, range(0))
     subtitle = _mark_subtitle(paragraphs, kinds, title_index)
     _mark_headings(paragraphs, kinds, title_index)
     return Structure(kinds, clean_title(title), subtitle, section, byline)
