@@ -161,12 +161,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, html, article_html, truth in load_pages(args.pages):
         page_lines = lines_of(render(html))
         article_lines = [line for line in lines_of(render(article_html)) if len(norm(line)) >= 3]
-        language = (truth.get("lang") or "??")[:2].lower()
         views = {"page": "\n".join(page_lines),
                  "region": "\n".join(region(page_lines, article_lines, truth.get("title")))}
+        scores = {view: score(text, article_lines, truth) for view, text in views.items()}
+        # The page's declared language, else the one the pipeline detects on the article region.
+        language = (truth.get("lang") or scores["region"]["found"]["language"])[:2].lower()
         results[name] = {"language": language, "truth": {k: truth.get(k) for k in ("title", "byline")}}
-        for view, text in views.items():
-            scored = score(text, article_lines, truth)
+        for view, scored in scores.items():
             results[name][view] = scored
             for field in FIELDS:
                 for group in (language, "all"):

@@ -32,7 +32,7 @@ _LABEL = re.compile(
 _PART_SEPARATOR = re.compile(r"\s*[|·•]\s*|\s+[–—-]\s+")
 # The shapes a written date takes (which words are months is dateparser's business, per language):
 # 26.12.2022, 2024-11-03; 3 novembre 2024, 3. November 2024, 5 de marzo de 2023; July 24, 2019.
-_DATE_SHAPE = re.compile(
+DATE_SHAPE = re.compile(
     r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b"
     r"|\b\d{1,2}\.?(?:er|º|st|nd|rd|th)?\s+(?:de\s+)?[^\W\d_]{3,}\.?,?\s+(?:de\s+)?\d{4}\b"
     r"|\b[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
@@ -88,7 +88,7 @@ def _candidates(line: str) -> list[str]:
             continue
         if len(piece.split()) <= MAX_DATE_WORDS:
             found.append(piece)
-        found.extend(m.group(0) for m in _DATE_SHAPE.finditer(piece) if m.group(0) != piece)
+        found.extend(m.group(0) for m in DATE_SHAPE.finditer(piece) if m.group(0) != piece)
     return found
 
 

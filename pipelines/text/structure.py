@@ -21,31 +21,39 @@ import unicodedata
 from dataclasses import dataclass
 
 from pipelines.text.paragraphs import Paragraph
-from pipelines.text.prose import BAD, GOOD, SHORT, classify_units
+from pipelines.text.prose import BAD, GOOD, NEAR, SHORT, classify_units
+from pipelines.text.published import DATE_SHAPE
 
 CLEAN_KINDS = frozenset({"title", "subtitle", "heading", "body"})
 
 _BREADCRUMB_SEPARATORS = re.compile(r"\s(?:»|›|>|/|\||→)\s")
-_BYLINE = re.compile(
-    r"^(?:by|par|von|por|di|door|av|af|przez|от)\s+"
-    r"(?P<who>[^\W\d_][\w'’.\- ]{0,60}?(?:\s(?:and|et|und|y|e)\s[\w'’.\- ]{1,40})?)"
-    r"\s*(?:[|,–—-]\s*.{0,60})?$",
+# What introduces a byline: "By X", "Par X", "Von X", "Text by X", "Autorin: X", "Texte : X" …
+_BYLINE_PREFIX = re.compile(
+    r"^(?:(?:text|texte|words|story|written|reported|photos?)\s+(?:by|par)\s+|"
+    r"(?:by|par|von|por|di|door|av|af|przez|от)\s+|"
+    r"(?:autor(?:in|a|e)?|author|auteur(?:e|ice)?|text|texte|texto|testo|reportage|redactie|redacción|"
+    r"redaktion)\s*:\s*)",
     re.IGNORECASE,
 )
-# "Autor: X", "Autorin: X", "Author: X", "Texte : X" …
-_LABELLED_BYLINE = re.compile(
-    r"^(?:autor(?:in|a|e)?|author|auteur(?:e|ice)?|text|texte|texto|testo|reportage|redactie)\s*:\s*"
-    r"(?P<who>[^\W\d_][\w'’.\- ]{0,60}?(?:\s(?:and|et|und|y|e|en)\s[\w'’.\- ]{1,40})?)\s*(?:[|,–—-]\s*.{0,40})?$",
-    re.IGNORECASE,
-)
-# "Jane Miller, Reuters": a name and the agency it writes for.
+_AGENCIES = r"Reuters|AFP|AP|Associated Press|dpa|EFE|ANSA|Bloomberg|Belga|ATS|Lusa|Europa Press|Agence France-Presse"
+# "Jane Miller, Reuters": a name and the agency it writes for; "AFP 30 avril 2015 à 07:19": the agency alone.
 _AGENCY_BYLINE = re.compile(
-    r"^(?P<who>[A-ZÀ-Ý][\w'’.\-]+(?:\s[A-ZÀ-Ý][\w'’.\-]+){1,3})\s*[,/]\s*"
-    r"(?:Reuters|AFP|AP|Associated Press|dpa|EFE|ANSA|Bloomberg|Belga|ATS|Lusa|Europa Press|Agence France-Presse)$"
+    rf"^(?P<who>[A-ZÀ-Ý][\w'’.\-]+(?:\s[A-ZÀ-Ý][\w'’.\-]+){{1,3}})\s*[,/]\s*(?:{_AGENCIES})$"
 )
-# A date before the byline ("July 24, 2019 by Amy Motroni"), and a comment count after it.
-_LEADING_DATE = re.compile(r"^(?:[^\W\d_]{3,}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\.?\s+[^\W\d_]{3,}\.?\s+\d{4}|"
-                           r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4})\s+(?=\w)")
+_AGENCY_ALONE = re.compile(rf"^(?P<who>{_AGENCIES})(?:\s*$|\s+(?=\d))")
+# 作者：X, 记者 X, 责任编辑：X: a name in a script written without capitals, after its label.
+_CJK_LABEL = r"作者|记者|記者|撰文|责任编辑|責任編輯|编辑|編輯"
+_CJK_BYLINE = re.compile(rf"(?:{_CJK_LABEL})\s*[:：]?\s*(?P<who>(?:(?!{_CJK_LABEL}|责任|責任)[\u4e00-\u9fff·]){{2,6}})")
+_BYLINE_PARTS = re.compile(r"\s+[|•·]\s+|\s+[–—]\s+")
+_HANDLE = re.compile(r"(?:\bfollow\s+)?@\w+", re.IGNORECASE)
+_NAME_PARTICLES = frozenset(
+    {"de", "da", "di", "do", "dos", "das", "del", "della", "van", "von", "der", "den", "du", "le", "la", "bin", "al",
+     "ibn", "ter", "zu"}
+)
+_NAME_JOINS = frozenset({"and", "et", "und", "y", "e", "en", "&", "og", "och", "i"})
+_NAME_WORD = re.compile(r"^[A-ZÀ-ÝĀ-ſ][\w'’.\-]*$|^[A-ZÀ-Ý]\.$")
+# What may follow the name in a byline: nothing, a separator, a date, a handle, a role in parentheses.
+_AFTER_NAME = re.compile(r"^(?:$|[,(|/–—\-:@]|\d|(?:on|le|am|el|il|em|op|at|den|the)\s+\S*\d|follow\b)", re.IGNORECASE)
 _TRAILING_COMMENTS = re.compile(r"\s+\d+\s+(?:comments?|commentaires?|kommentare?|comentarios?|commenti)\s*$",
                                 re.IGNORECASE)
 _HASHTAG = re.compile(r"(?<![\w#&/])#(?P<tag>[^\W\d_][\w\-]*)", re.UNICODE)
@@ -59,6 +67,7 @@ _AGENCY_CREDIT = r"getty images|reuters|afp|associated press|ap photo|epa|xinhua
 _TRAILING_CREDIT = re.compile(
     rf"(?:(?:^|[/(|·•–—-])\s*(?i:{_AGENCY_CREDIT})(?:\s*/\s*[\w .'’-]+)?|\bvia\s+[A-Z]{{2,}}\w*)[)\s.]*$"
 )
+_SENTENCE_END = re.compile(r"\w[.…][\"'»”’)]*\s*$")
 _TERMINAL = re.compile(r"[.!?…:;»”\"')]\s*$")
 _BOILERPLATE_PATTERNS = re.compile(
     "|".join(
@@ -177,7 +186,7 @@ def breadcrumb_parts(text: str) -> list[str] | None:
     return None
 
 
-_LIST_ITEM = re.compile(r"^\s*(?:(?P<bullet>[*\-•·])|(?P<number>\d{1,2})[.)])\s+(?P<item>\S.*)$")
+_LIST_ITEM = re.compile(r"^\s*(?:(?P<bullet>[*\-•·+]|o(?=\s+[A-Z]))|(?P<number>\d{1,2})[.)])\s+(?P<item>\S.*)$")
 
 
 def menu_items(text: str) -> tuple[list[str], bool] | None:
@@ -197,23 +206,78 @@ def menu_items(text: str) -> tuple[list[str], bool] | None:
 
 
 def byline_name(text: str) -> str | None:
-    """The name(s) of a byline line (``By X and Y``, ``Autorin: X``, ``X, Reuters``,
-    ``July 24, 2019 by X 5 Comments``), else None."""
-    if len(text.split()) > 12:
+    """The name(s) of a byline line (``By X and Y``, ``Autorin: X``, ``X, Reuters``, ``July 24,
+    2019 by X 5 Comments``, ``Le Monde | 04.05.2015 | Par X``, ``By X March 18 at 12:22 PM``),
+    else None. The name is a run of capitalized words; prose after a prefix ("Par ailleurs, …",
+    "By the end of …", "Von Berlin aus fährt …") is not one."""
+    text = text.strip()
+    if "\n" in text or len(text.split()) > 24:
         return None
-    line = _TRAILING_COMMENTS.sub("", _LEADING_DATE.sub("", text.strip()))
-    match = _BYLINE.match(line) or _LABELLED_BYLINE.match(line) or _AGENCY_BYLINE.match(line)
+    if (match := _CJK_BYLINE.search(text)) is not None:
+        return match.group("who")
+    for part in _BYLINE_PARTS.split(text):
+        if name := _part_byline(part.strip()):
+            return name
+    return None
+
+
+def _part_byline(part: str) -> str | None:
+    line = _TRAILING_COMMENTS.sub("", _strip_leading_date(part))
+    if len(line.split()) > 16:
+        return None
+    if (match := _AGENCY_BYLINE.match(line) or _AGENCY_ALONE.match(line)) is not None:
+        return match.group("who")
+    prefix = _BYLINE_PREFIX.match(line)
+    if prefix is None:
+        return None
+    return _name_run(_HANDLE.sub(" ", line[prefix.end():]).strip())
+
+
+def _name_run(text: str) -> str | None:
+    """The capitalized name words at the start of ``text`` (``Jane Miller and Ana Ruiz``), if what
+    follows them is what follows a byline's name (a date, a separator, nothing)."""
+    taken: list[str] = []
+    end = 0
+    for token in re.finditer(r"\S+", text):
+        word = token.group(0)
+        bare = word.rstrip(",;")
+        lower = bare.lower()
+        if not (_NAME_WORD.match(bare) or (taken and (lower in _NAME_PARTICLES or lower in _NAME_JOINS))):
+            break
+        taken.append(bare)
+        end = token.start() + len(bare)
+        if bare != word or len(taken) >= 8:
+            break  # a comma ends the name
+    while taken and (taken[-1].lower() in _NAME_JOINS or taken[-1].lower() in _NAME_PARTICLES):
+        end = text.rindex(taken.pop(), 0, end)
+    if not taken:
+        return None
+    rest = text[end:].strip()
+    if len(taken) >= 3 and re.match(r"^\d{1,2}\b", rest):
+        taken.pop()  # "By Steven Mufson March 18": the month before the day is no name
+    elif not _AFTER_NAME.match(rest):
+        return None
+    return " ".join(taken).strip(" .") or None
+
+
+def _strip_leading_date(line: str) -> str:
+    """``July 24, 2019 by Amy Motroni`` without the date (and a time after it) in front."""
+    match = DATE_SHAPE.match(line)
     if match is None:
-        return None
-    who = match.group("who").strip(" .,")
-    return who if who[:1].isupper() else None  # "Par ailleurs, …" is prose: names are capitalized
+        return line
+    rest = _LEADING_TIME.sub("", line[match.end():]).lstrip(" ,|-–—:")
+    return rest if rest and rest[0].isalpha() else line
+
+
+_LEADING_TIME = re.compile(r"^\s*(?:à|at|um|a las|alle)?\s*\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4}\b)?",
+                           re.IGNORECASE)
 
 
 def _looks_like_title(paragraph: Paragraph) -> bool:
     words = paragraph.n_words
     text = paragraph.text
-    if "\n" in text:
-        return False  # a headline is one line, never a block
+    if "\n" in text or _SENTENCE_END.search(text):
+        return False  # a headline is one line, never a block, and no sentence ("… he said.”)
     return 2 <= words <= 30 and len(text) <= 250 and not text.endswith((".", ",", ";", ":")) or (
         2 <= words <= 30 and text.endswith(("!", "?"))
     )
@@ -227,11 +291,11 @@ def _is_sentence_like(paragraph: Paragraph) -> bool:
     return paragraph.n_words >= 8 and bool(re.search(r"[.!?…»”\"]\s*$", paragraph.text))
 
 
-# A line that is a date and little else ("3 novembre 2024", "Oct 24, 2023", "26.12.2022").
-_DATE_LINE = re.compile(
-    r"^\W*(?:[^\W\d_]+\W+){0,3}(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?,?\s+"
-    r"(?:de\s+)?\d{4}|[^\W\d_]{3,}\.?\s+\d{1,2},?\s+\d{4})(?:\W+[\w:.]+){0,3}\W*$"
-)
+def is_date_line(line: str) -> bool:
+    """A line that is a date and little else (``3 novembre 2024``, ``Oct 24, 2023 | 2:15pm``,
+    ``Publié le 26.12.2022``): at most three words around the date."""
+    match = DATE_SHAPE.search(line)
+    return match is not None and len(line[: match.start()].split()) <= 3 and len(line[match.end():].split()) <= 3
 
 
 def is_furniture_line(line: str) -> bool:
@@ -244,7 +308,7 @@ def is_furniture_line(line: str) -> bool:
     return (
         breadcrumb_parts(line) is not None or byline_name(line) is not None or is_hashtag_line(line)
         or tag_list_spans(line) is not None or is_boilerplate_pattern(line)
-        or (len(words) <= 10 and bool(_DATE_LINE.match(line)))
+        or (len(words) <= 10 and is_date_line(line))
         or (len(words) <= 4 and line.isupper() and len(line) >= 3)  # an all-caps kicker
         or (is_caption(line) and len(words) <= 40)
     )
@@ -303,7 +367,9 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
         elif is_caption(text) and not _is_long_prose(paragraph):
             kinds[i] = "caption"
     menu = _menu_runs(paragraphs, kinds)
-    forced_bad = [k == "boilerplate" or m for k, m in zip(kinds, menu, strict=True)]
+    # Menus are not prose whatever context says, but a numbered list may be the article's own.
+    forced_bad = [k == "boilerplate" or (m and not _is_numbered(p.text))
+                  for p, k, m in zip(paragraphs, kinds, menu, strict=True)]
     own, revised = classify_units([p.text for p in paragraphs], forced_bad)
     content = _content_span(paragraphs, own, revised)
     if content is None:
@@ -345,8 +411,10 @@ HEADER_UNITS = 25  # how far above the article's first prose line its header may
 
 def _content_span(paragraphs: list[Paragraph], own: list[str], revised: list[str]) -> tuple[int, int] | None:
     """(first, last) unit of the article: the stretch of prose (revised good units, with gaps of a
-    few other units) holding the most prose characters; its first unit is a good one on its own.
-    None when the document has no long prose line at all (a short text: no page around it)."""
+    few other units) holding the most prose characters, joined with the stretches close before and
+    after it (an inline box of links or an advertisement splits an article, it does not end it).
+    Its first unit is prose on its own, not a short line that context made good. None when the
+    document has no long prose line at all (a short text: no page around it)."""
     runs: list[list[int]] = []
     gap = 0
     for i, cls in enumerate(revised):
@@ -358,17 +426,22 @@ def _content_span(paragraphs: list[Paragraph], own: list[str], revised: list[str
             gap = 0
         else:
             gap += 1
-    best, best_chars = None, 0
-    for run in runs:
-        starts = [i for i in run if own[i] == GOOD]
-        if not starts:
-            continue
-        chars = sum(len(paragraphs[i].text) for i in run)
-        if chars > best_chars:
-            best, best_chars = (starts[0], run[-1]), chars
-    return best
+    scored = [(sum(len(paragraphs[i].text) for i in run), -n) for n, run in enumerate(runs)
+              if any(own[i] == GOOD for i in run)]
+    if not scored:
+        return None
+    best = -max(scored)[1]
+    start, end = best, best
+    while start > 0 and runs[start][0] - runs[start - 1][-1] - 1 <= MAX_JOIN_GAP:
+        start -= 1
+    while end < len(runs) - 1 and runs[end + 1][0] - runs[end][-1] - 1 <= MAX_JOIN_GAP:
+        end += 1
+    members = [i for run in runs[start : end + 1] for i in run]
+    first = next(i for i in members if own[i] == GOOD or (own[i] == NEAR and not _looks_like_title(paragraphs[i])))
+    return first, members[-1]
 
 
+MAX_JOIN_GAP = 10
 MAX_CONTENT_GAP = 4
 
 
@@ -384,7 +457,7 @@ def _is_menu_like(paragraph: Paragraph, kind: str) -> bool:
     words = len(item.split())
     return (
         1 <= words <= (5 if bullet else 3) and not _TERMINAL.search(item)
-        and byline_name(text) is None and not _DATE_LINE.match(text)
+        and byline_name(text) is None and not is_date_line(text)
     )
 
 
@@ -435,7 +508,7 @@ def _find_header_title(
         paragraph = paragraphs[i]
         if kinds[i] != "body" or not _looks_like_title(paragraph) or _is_list_item(paragraph.text):
             continue
-        if byline_name(paragraph.text) is not None or _DATE_LINE.match(paragraph.text):
+        if byline_name(paragraph.text) is not None or is_date_line(paragraph.text):
             continue
         score = float(min(paragraph.n_words, 12))
         if paragraph.n_words < 3:
@@ -452,6 +525,11 @@ def _find_header_title(
     return best, section, breadcrumb_title
 
 
+def _is_numbered(text: str) -> bool:
+    match = _LIST_ITEM.match(text)
+    return match is not None and match.group("number") is not None
+
+
 def _is_list_item(text: str) -> bool:
     return _LIST_ITEM.match(text) is not None
 
@@ -459,7 +537,7 @@ def _is_list_item(text: str) -> bool:
 def _leads_to_article(paragraphs: list[Paragraph], kinds: list[str], index: int, first: int) -> bool:
     """Whether the article starts within a few lines after ``index``, or a byline or date does."""
     for j in range(index + 1, min(index + 5, first + 1)):
-        if j == first or byline_name(paragraphs[j].text) or _DATE_LINE.match(paragraphs[j].text):
+        if j == first or byline_name(paragraphs[j].text) or is_date_line(paragraphs[j].text):
             return True
     return False
 
