@@ -139,10 +139,16 @@ def revise(classes: list[str]) -> list[str]:
     return revised
 
 
+def _mostly_unspaced(texts: list[str]) -> bool:
+    """Whether the text is mostly in a script written without spaces: its "words" are whole clauses."""
+    letters = sum(len(text) for text in texts) or 1
+    return sum(len(_WIDE.findall(text)) for text in texts) * 3 >= letters
+
+
 def classify_units(texts: list[str], forced_bad: list[bool]) -> tuple[list[str], list[str]]:
     """(own classes, revised classes) of a document's units; ``forced_bad`` units are bad
     whatever their length (known prompts, menus)."""
-    language = stop_language(texts)
+    language = None if _mostly_unspaced(texts) else stop_language(texts)
     stops = stop_words().get(language) if language else None
     own = [BAD if forced else own_class(text, stops) for text, forced in zip(texts, forced_bad, strict=True)]
     return own, revise(own)

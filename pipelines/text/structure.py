@@ -67,8 +67,9 @@ _AGENCY_CREDIT = r"getty images|reuters|afp|associated press|ap photo|epa|xinhua
 _TRAILING_CREDIT = re.compile(
     rf"(?:(?:^|[/(|·•–—-])\s*(?i:{_AGENCY_CREDIT})(?:\s*/\s*[\w .'’-]+)?|\bvia\s+[A-Z]{{2,}}\w*)[)\s.]*$"
 )
-_SENTENCE_END = re.compile(r"\w[.…][\"'»”’)]*\s*$")
-_TERMINAL = re.compile(r"[.!?…:;»”\"')]\s*$")
+_SENTENCE_END = re.compile(r"\w[.…。][\"'»”’)」』]*\s*$")
+_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_TERMINAL = re.compile(r"[.!?…:;»”\"')。！？：；」』）]\s*$")
 _BOILERPLATE_PATTERNS = re.compile(
     "|".join(
         [
@@ -186,7 +187,7 @@ def breadcrumb_parts(text: str) -> list[str] | None:
     return None
 
 
-_LIST_ITEM = re.compile(r"^\s*(?:(?P<bullet>[*\-•·+]|o(?=\s+[A-Z]))|(?P<number>\d{1,2})[.)])\s+(?P<item>\S.*)$")
+_LIST_ITEM = re.compile(r"^\s*(?:(?P<bullet>[*\-•·+]|o(?=\s+\W*[A-Z]))|(?P<number>\d{1,2})[.)])\s+(?P<item>\S.*)$")
 
 
 def menu_items(text: str) -> tuple[list[str], bool] | None:
@@ -273,9 +274,14 @@ _LEADING_TIME = re.compile(r"^\s*(?:à|at|um|a las|alle)?\s*\d{1,2}[:h.]\d{2}(?:
                            re.IGNORECASE)
 
 
+def word_count(text: str) -> int:
+    """Words, a script written without spaces counting one word every two characters."""
+    return len(text.split()) + len(_WIDE.findall(text)) // 2
+
+
 def _looks_like_title(paragraph: Paragraph) -> bool:
-    words = paragraph.n_words
     text = paragraph.text
+    words = word_count(text)
     if "\n" in text or _SENTENCE_END.search(text):
         return False  # a headline is one line, never a block, and no sentence ("… he said.”)
     return 2 <= words <= 30 and len(text) <= 250 and not text.endswith((".", ",", ";", ":")) or (
@@ -406,7 +412,7 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
     return Structure(kinds, clean_title(title), subtitle, section, byline, header_start)
 
 
-HEADER_UNITS = 25  # how far above the article's first prose line its header may start
+HEADER_UNITS = 40  # how far above the article's first prose line its header may start
 
 
 def _content_span(paragraphs: list[Paragraph], own: list[str], revised: list[str]) -> tuple[int, int] | None:
@@ -454,9 +460,9 @@ def _is_menu_like(paragraph: Paragraph, kind: str) -> bool:
         return True
     bullet = _LIST_ITEM.match(text)
     item = bullet.group("item") if bullet else text
-    words = len(item.split())
+    words = word_count(item)
     return (
-        1 <= words <= (5 if bullet else 3) and not _TERMINAL.search(item)
+        1 <= words <= (5 if bullet else 3) and len(item) <= 40 and not _TERMINAL.search(item)
         and byline_name(text) is None and not is_date_line(text)
     )
 
@@ -510,16 +516,17 @@ def _find_header_title(
             continue
         if byline_name(paragraph.text) is not None or is_date_line(paragraph.text):
             continue
-        score = float(min(paragraph.n_words, 12))
-        if paragraph.n_words < 3:
-            score -= 4
+        words = word_count(paragraph.text)
+        score = float(min(words, 6)) - (2 if words > 20 else 0)  # past six words, length says little
+        if words < 3:
+            score -= 6  # "Buy Photo", "Live": a label, unless nothing else is there
         repeats_breadcrumb = bool(breadcrumb_title) and clean_title(paragraph.text) == clean_title(breadcrumb_title)
-        if repeats_breadcrumb or texts[paragraph.text] > 1:
+        if repeats_breadcrumb or (texts[paragraph.text] > 1 and words >= 4):  # a repeated label is no headline
             score += 8
         if menu[i]:
             score -= 8
         if _leads_to_article(paragraphs, kinds, i, first):
-            score += 4
+            score += 3
         if score > best_score:
             best, best_score = i, score
     return best, section, breadcrumb_title
