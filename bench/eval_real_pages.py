@@ -23,7 +23,7 @@ differing only by a site name after a ``|``/``-``/``–`` separator), ``byline``
 has one: the names agree, either containing the other, ``By`` and a trailing date ignored),
 ``body_kept`` (share of the article's characters, line by line, found in ``body_text``) and
 ``boilerplate_removed`` (share of the region's other lines, neither article, headline nor byline,
-missing from ``body_text``). Prints them per language and overall.
+that are not a line of ``body_text``). Prints them per language and overall.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from pipelines.text.document import TextConfig  # noqa: E402
 
 REGION_BEFORE, REGION_AFTER = 5, 15
 FIELDS = ("title", "byline", "body_kept", "boilerplate_removed")
-_SITE_SEPARATOR = re.compile(r"\s+[|\-–—:·•]\s+")
+_SITE_SEPARATOR = re.compile(r"\s+[|\-–—:·•_]\s*")
 
 
 def norm(text: str | None) -> str:
@@ -120,7 +120,10 @@ def score(text: str, article_lines: list[str], truth: dict) -> dict[str, float |
         if norm(line) not in article_keys and not title_right(line, truth.get("title"))
         and not byline_right(line, truth.get("byline")) and len(norm(line)) >= 3
     ]
-    removed = [line for line in furniture if norm(line) not in body]
+    # A furniture line stays when it is one of body_text's lines (not merely a substring of one:
+    # "Comments" or "Close" occur inside prose too).
+    body_lines = {norm(line) for line in meta["body_text"].split("\n")}
+    removed = [line for line in furniture if norm(line) not in body_lines]
     return {
         "title": title_right(meta["title"], truth.get("title")),
         "byline": byline_right(meta["byline"], truth["byline"]) if truth.get("byline") else None,

@@ -4,8 +4,9 @@ Scraped news keeps its page furniture inline: a breadcrumb, the title (often twi
 a byline, captions with photo credits, a hashtag line, section headings and a site
 footer. Each paragraph gets one kind:
 
-``breadcrumb``, ``title``, ``subtitle`` (standfirst/lead), ``byline``, ``heading``,
-``body``, ``caption``, ``hashtags``, ``tags`` (a ``Tags: a, b`` list), ``boilerplate``.
+``breadcrumb``, ``kicker`` (a label just above the headline), ``title``, ``subtitle``
+(standfirst/lead), ``byline``, ``heading``, ``body``, ``caption``, ``hashtags``, ``tags`` (a
+``Tags: a, b`` list), ``boilerplate`` (menus, prompts, footers); ``dateline`` is added later.
 
 Boilerplate is found two ways: paragraphs whose normalized form repeats across many
 documents of the dump (as CCNet does with lines), and known share/comment/newsletter/
@@ -30,7 +31,7 @@ _BREADCRUMB_SEPARATORS = re.compile(r"\s(?:»|›|>|/|\||→)\s")
 # What introduces a byline: "By X", "Par X", "Von X", "Text by X", "Autorin: X", "Texte : X" …
 _BYLINE_PREFIX = re.compile(
     r"^(?:(?:text|texte|words|story|written|reported|photos?)\s+(?:by|par)\s+|"
-    r"(?:by|par|von|por|di|door|av|af|przez|от)\s+|"
+    r"(?:by|par|von|por|di|door|av|af|przez|от)(?:\s*:)?\s+|"
     r"(?:autor(?:in|a|e)?|author|auteur(?:e|ice)?|text|texte|texto|testo|reportage|redactie|redacción|"
     r"redaktion)\s*:\s*)",
     re.IGNORECASE,
@@ -78,9 +79,11 @@ _BOILERPLATE_PATTERNS = re.compile(
             r"^(?:share|tweet|pin|email)(?: this)?(?: (?:article|story|post))?(?: on \w+)?\W*$",
             r"^related(?: (?:posts|articles|stories|news))?\W*$", r"^read (?:more|also|next)\b",
             r"^(?:sign up|subscribe)\b.{0,80}newsletter", r"newsletter\W*$", r"\bwe use cookies\b", r"^cookies?\b",
-            r"all rights reserved", r"^copyright\b", r"^©", r"^advertisement\W*$", r"^sponsored\W*$",
+            r"all rights reserved", r"^copyright\b", r"^©", r"^advertis(?:ement|ing)\W*$", r"^sponsored\W*$",
+            r"^anzeige\W*$", r"^publicidad\W*$", r"^pubblicit[aà]\W*$", r"^reader comments\W*$",
             r"^(?:previous|next) (?:post|article)\b", r"^comments?\W*$", r"^(?:follow us|like us) on\b",
             r"^click here\b", r"^recommended(?: for you)?\W*$", r"^trending(?: now)?\W*$",
+            r"^(?:sign (?:up|in)|log ?in|register|create an account)\b.{0,50}$", r"^related\s*:",
             # French
             r"^(?:lire|à lire) (?:aussi|également|la suite)\b", r"^voir aussi\b", r"^partager\b",
             r"^abonnez[- ]vous\b", r"^inscrivez[- ]vous\b.{0,80}newsletter", r"tous droits réservés",
@@ -390,7 +393,7 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
         # only short lines are (a long line there may be the article's last, a list, a timeline).
         above = i < header_start and revised[i] == BAD
         below = i > last and (menu[i] or (revised[i] == BAD and own[i] == SHORT))
-        in_header = header_start <= i < first and i != title_index and menu[i]
+        in_header = header_start <= i < first and i != title_index and (menu[i] or _is_label(paragraphs[i]))
         if above or below or in_header:
             kinds[i] = "boilerplate"
     for i, paragraph in enumerate(paragraphs):
@@ -514,7 +517,7 @@ def _find_header_title(
         paragraph = paragraphs[i]
         if kinds[i] != "body" or not _looks_like_title(paragraph) or _is_list_item(paragraph.text):
             continue
-        if byline_name(paragraph.text) is not None or is_date_line(paragraph.text):
+        if byline_name(paragraph.text) is not None or is_date_line(paragraph.text) or _TIMESTAMP.search(paragraph.text):
             continue
         words = word_count(paragraph.text)
         score = float(min(words, 6)) - (2 if words > 20 else 0)  # past six words, length says little
@@ -530,6 +533,10 @@ def _find_header_title(
         if score > best_score:
             best, best_score = i, score
     return best, section, breadcrumb_title
+
+
+# A date with a time ("April 28, 2019 at 6:01 am Updated …"): a timestamp line, never a headline.
+_TIMESTAMP = re.compile(rf"(?:{DATE_SHAPE.pattern}).{{0,12}}\b\d{{1,2}}[:h]\d{{2}}\b")
 
 
 def _is_numbered(text: str) -> bool:
@@ -556,9 +563,10 @@ def _header_start(
     above it), else the line after the last menu line above the article."""
     if title_index is not None:
         start = title_index
-        while start > 0 and kinds[start - 1] in ("breadcrumb", "caption") or (
-            start > 0 and kinds[start - 1] == "body" and not menu[start - 1] and _is_kicker(paragraphs[start - 1])
-        ):
+        if start > 0 and kinds[start - 1] == "body" and not menu[start - 1] and _is_kicker(paragraphs[start - 1]):
+            start -= 1
+            kinds[start] = "kicker"
+        while start > 0 and kinds[start - 1] == "breadcrumb":
             start -= 1
         return start
     start = first
@@ -567,15 +575,39 @@ def _header_start(
     return start
 
 
+def _is_label(paragraph: Paragraph) -> bool:
+    """A button or label in the header ("Comments", "View Photos", "Full Screen"): a few words,
+    no sentence, no date (the date is read later) and no name (a byline may be one)."""
+    text = paragraph.text
+    return (
+        word_count(text) <= 4 and "\n" not in text and not _TERMINAL.search(text) and not is_date_line(text)
+        and not _TIMESTAMP.search(text) and _bare_name(text) is None and byline_name(text) is None
+    )
+
+
+def _bare_name(text: str) -> str | None:
+    """A line that is a person's name and nothing else (``Benjamin Romano``): two to four name words."""
+    name = _name_run(text.strip())
+    return name if name and name == text.strip() and 2 <= len(name.split()) <= 4 else None
+
+
 def _is_kicker(paragraph: Paragraph) -> bool:
     """A one-to-four-word label above a headline (``POLITIQUE``, ``Exklusiv``)."""
     return 1 <= paragraph.n_words <= 4 and "\n" not in paragraph.text and not _TERMINAL.search(paragraph.text)
 
 
 def _mark_byline(paragraphs: list[Paragraph], kinds: list[str], header: range) -> str | None:
-    """The first byline line of the header (else of the document's first lines)."""
+    """The first byline line of the header (else of the document's first lines); failing that, a
+    header line that is a bare name next to a date line (``Benjamin Romano⏎April 28, 2019``)."""
     for i in [*header, *range(min(6, len(paragraphs)))]:
         if kinds[i] == "body" and (name := byline_name(paragraphs[i].text)):
+            kinds[i] = "byline"
+            return name
+    for i in header:
+        if kinds[i] != "body" or (name := _bare_name(paragraphs[i].text)) is None:
+            continue
+        beside = [paragraphs[j].text for j in (i - 1, i + 1) if 0 <= j < len(paragraphs)]
+        if any(is_date_line(line) or _TIMESTAMP.search(line) for line in beside):
             kinds[i] = "byline"
             return name
     return None
