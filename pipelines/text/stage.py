@@ -50,7 +50,7 @@ class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
     """Reads ``documents``; writes the tables of its steps."""
 
     name = "text"
-    version = "4"  # 3: repetition within the dump only, own language in shares, tag lists; 4: dates
+    version = "5"  # 3: repetition within the dump only, own language in shares, tag lists; 4: dates; 5: lines
     upstream = INGEST
     chunk_size = 100
 

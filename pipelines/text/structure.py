@@ -393,7 +393,8 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
         # only short lines are (a long line there may be the article's last, a list, a timeline).
         above = i < header_start and revised[i] == BAD
         below = i > last and (menu[i] or (revised[i] == BAD and own[i] == SHORT))
-        in_header = header_start <= i < first and i != title_index and (menu[i] or _is_label(paragraphs[i]))
+        in_header = (header_start <= i < first and i != title_index and (menu[i] or _is_label(paragraphs[i]))
+                     and not _name_beside_date(paragraphs, i))
         if above or below or in_header:
             kinds[i] = "boilerplate"
     for i, paragraph in enumerate(paragraphs):
@@ -604,13 +605,18 @@ def _mark_byline(paragraphs: list[Paragraph], kinds: list[str], header: range) -
             kinds[i] = "byline"
             return name
     for i in header:
-        if kinds[i] != "body" or (name := _bare_name(paragraphs[i].text)) is None:
-            continue
-        beside = [paragraphs[j].text for j in (i - 1, i + 1) if 0 <= j < len(paragraphs)]
-        if any(is_date_line(line) or _TIMESTAMP.search(line) for line in beside):
+        if kinds[i] == "body" and _name_beside_date(paragraphs, i):
             kinds[i] = "byline"
-            return name
+            return _bare_name(paragraphs[i].text)
     return None
+
+
+def _name_beside_date(paragraphs: list[Paragraph], index: int) -> bool:
+    """Whether a line is a bare name with a date line just before or after it."""
+    if _bare_name(paragraphs[index].text) is None:
+        return False
+    beside = [paragraphs[j].text for j in (index - 1, index + 1) if 0 <= j < len(paragraphs)]
+    return any(is_date_line(line) or _TIMESTAMP.search(line) for line in beside)
 
 
 def _classify_short(paragraphs: list[Paragraph], kinds: list[str]) -> Structure:

@@ -8,7 +8,8 @@ import pytest
 
 from pipelines.text.metadata import build_metadata
 from pipelines.text.paragraphs import split_paragraphs
-from pipelines.text.structure import byline_name, classify, clean_title, normalized_key
+from pipelines.text.prose import BAD, GOOD, NEAR, SHORT, own_class, revise, stop_language, stop_words
+from pipelines.text.structure import byline_name, classify, clean_title, normalized_key, split_units
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
@@ -124,6 +125,15 @@ def test_titles_lose_markdown_marks_and_replacement_characters(raw, title):
     ("von Anna Schmidt, Online-Redaktion Veröffentlicht: 26.12.2022", "Anna Schmidt"),
     ("Von Jan Kupitz | Oct 24, 2023 | Zuletzt geändert am 25.10.2023", "Jan Kupitz"),
     ("Par ailleurs, le maire a dit", None),
+    ("By Steven Mufson March 18 at 12:22 PM Follow @StevenMufson", "Steven Mufson"),
+    ("Le Quotidien | 04.05.2015 à 13h36 • Mis à jour le 05.05.2015 | Par Marc Lefèvre (avec Ana Ruiz)", "Marc Lefèvre"),
+    ("Text by NEWS WIRES", "NEWS WIRES"),
+    ("by: Laurie Oakes", "Laurie Oakes"),
+    ("AFP 30 avril 2015 à 07:19", "AFP"),
+    ("Por Juan Pérez y María López", "Juan Pérez y María López"),
+    ("2017-03-10 09:58:03 来源： 科学人 作者： 责任编辑：肖春芳", "肖春芳"),
+    ("By the end of the day", None),
+    ("Von Berlin aus fährt der Zug", None),
 ])
 def test_byline_forms(line, who):
     assert byline_name(line) == who
@@ -143,3 +153,99 @@ def test_a_menu_block_is_boilerplate_and_a_numbered_breadcrumb_gives_the_section
 def test_a_multi_line_block_is_never_the_title():
     text = "Zeile eins\nZeile zwei\n\nDer Hafen von Emden hat im vergangenen Jahr so viele Autos verladen wie nie."
     assert classify(split_paragraphs(text)).title is None
+
+
+PROSE = [
+    "The city council approved the new budget on Tuesday after a long debate about the cost of public transport, "
+    "and the mayor said that the first new buses would be on the road before the end of the year.",
+    "Opposition members said the plan was too expensive and that the money should have gone to the schools, which "
+    "have been waiting for repairs for years, but they did not have enough votes to stop it in the end.",
+    "The overall ranking of the districts was as follows:",
+    "1. North\n2. Harbour\n3. Old Town",
+    "The council will meet again next month to decide how the remaining money is spent, and residents are invited "
+    "to send their proposals to the city before the end of the summer, the mayor said on Tuesday evening.",
+]
+
+
+def whole_page(*, header: list[str], footer: list[str]) -> str:
+    """A page rendered to text the way a scraper keeps it: menus, header, article, teasers, footer."""
+    menu = ["* Home", "* News", "* Sport", "* Business", "* Culture", "Subscribe", "Log in"]
+    teasers = ["Most Read", "* Storm closes the harbour for two days", "* Ten places to eat this summer"]
+    return "\n".join([*menu, *header, *PROSE, *teasers, *footer])
+
+
+def test_a_whole_page_gives_the_headline_byline_and_article_without_menus_or_footer():
+    header = ["NEWS", "Council approves the new budget for buses", "Share", "Tweet", "By Jane Miller", "March 7, 2024"]
+    text = whole_page(header=header, footer=["About us", "Contact", "Privacy policy", "© 2024 The Courier"])
+    paragraphs = split_units(split_paragraphs(text))
+    structure = classify(paragraphs)
+    kinds = dict(zip((p.text for p in paragraphs), structure.kinds, strict=True))
+    assert (structure.title, structure.byline) == ("Council approves the new budget for buses", "Jane Miller")
+    assert kinds["NEWS"] == "boilerplate"  # a label glued to the menu is the menu's
+    body = build_metadata(paragraphs, structure).body_text
+    for prose in PROSE:
+        assert prose.replace("\n", "\n") in body.replace("\n\n", "\n")  # the article, its numbered list too
+    for furniture in ["* Home", "Subscribe", "Log in", "Share", "Tweet", "Most Read", "* Storm closes the harbour",
+                      "About us", "Privacy policy", "© 2024"]:
+        assert furniture not in body, furniture
+
+
+def test_a_label_just_above_the_headline_is_a_kicker():
+    text = f"POLITIQUE\nLe conseil adopte le budget des bus\nPar Claire Dubois\n\n{PROSE[0]}\n\n{PROSE[1]}"
+    paragraphs = split_units(split_paragraphs(text))
+    structure = classify(paragraphs)
+    assert structure.kinds[:3] == ["kicker", "title", "byline"]
+    assert "POLITIQUE" not in build_metadata(paragraphs, structure).body_text
+
+
+def test_a_bare_name_beside_the_date_is_the_byline_and_header_buttons_are_boilerplate():
+    header = ["Council approves the new budget for buses", "Comments", "View Photos", "Benjamin Romano",
+              "April 28, 2019 at 6:01 am"]
+    text = whole_page(header=header, footer=["Contact"])
+    paragraphs = split_units(split_paragraphs(text))
+    structure = classify(paragraphs)
+    kinds = dict(zip((p.text for p in paragraphs), structure.kinds, strict=True))
+    assert (structure.title, structure.byline) == ("Council approves the new budget for buses", "Benjamin Romano")
+    assert kinds["Comments"] == kinds["View Photos"] == "boilerplate"
+    assert kinds["April 28, 2019 at 6:01 am"] == "body"  # left for the publication-date step, which reads it
+
+
+def test_lines_of_a_block_are_units_but_wrapped_prose_stays_one_paragraph():
+    wrapped = ("The city council approved the new budget on Tuesday after a\n"
+               "long debate about the cost of public transport, and the mayor\n"
+               "said that the first buses would run before the end of the year.")
+    units = split_units(split_paragraphs(f"Council approves the budget\nBy Jane Miller\n\n{wrapped}"))
+    assert [u.text for u in units] == ["Council approves the budget", "By Jane Miller", wrapped]
+    text = f"Council approves the budget\nBy Jane Miller\n\n{wrapped}"
+    assert all(text[u.char_start : u.char_end] == u.text for u in units)
+
+
+def test_a_chinese_page_is_judged_on_length_and_its_headline_found_after_the_menu():
+    article = [
+        "翱翔于距地球数千公里的太空中，进入广袤漆黑的未知领域，是一项艰苦卓绝的工作。这让人感到巨大压力和极度恐慌。",
+        "不幸的是，对于希望能喝上一杯的太空探险者，那些将他们送上太空的政府机构普遍禁止他们染指包括酒在内的含酒精饮料。",
+        "事实是，历史上酒与太空探险有一种复杂的关系。让我们来看看喝了酒的航天员究竟会发生什么，又可能会发生什么。",
+    ]
+    tail = "人们普遍认为，当一个人所处的海拔越高，喝醉后会越容易感到头昏。"
+    article = [line + tail for line in article]  # news-length paragraphs
+    text = "\n".join(["* 时政", "* 国际", "* 科技", "* 文化", "宇航员在太空中喝酒会怎么样？后果很严重",
+                     "2017-03-10 09:58 作者：肖春芳", *article, "分享", "版权声明"])
+    paragraphs = split_units(split_paragraphs(text))
+    structure = classify(paragraphs)
+    assert structure.title == "宇航员在太空中喝酒会怎么样？后果很严重"
+    assert structure.byline == "肖春芳"
+    body = build_metadata(paragraphs, structure).body_text
+    assert all(line in body for line in article) and "* 科技" not in body
+
+
+def test_prose_classes_follow_jusText_context_rules():
+    stops = stop_words()["en"]
+    long_prose = PROSE[0]
+    assert own_class(long_prose, stops) == GOOD
+    assert own_class("Home", stops) == SHORT
+    assert own_class("He declined to comment.", stops) == NEAR  # a short full sentence
+    # A short line between two good ones is good; between two bad ones (or the page's edge) bad.
+    assert revise([GOOD, SHORT, GOOD]) == [GOOD, GOOD, GOOD]
+    assert revise([SHORT, BAD, SHORT]) == [BAD, BAD, BAD]
+    assert revise([GOOD, NEAR, BAD]) == [GOOD, GOOD, BAD]
+    assert stop_language([long_prose, PROSE[1]]) == "en"
