@@ -28,6 +28,7 @@ from pathlib import Path
 
 LENGTH_LOW, LENGTH_HIGH = 70, 200  # characters (jusText's defaults)
 STOPWORDS_LOW, STOPWORDS_HIGH = 0.30, 0.32
+LANGUAGE_SAMPLE_WORDS = 600
 MIN_LANGUAGE_COVERAGE = 0.12  # share of the document's words in its best stop list, to trust the list
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
@@ -69,17 +70,20 @@ def words_of(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text)]
 
 
-def stop_language(texts: list[str]) -> str | None:
+def stop_language(texts: list[str], words: list[list[str]] | None = None) -> str | None:
     """The language whose stop list covers most words of ``texts`` (ties: the code first in
-    alphabetical order), or None when no list covers enough to be trusted."""
+    alphabetical order), or None when no list covers enough to be trusted; ``words`` are the
+    texts' words when the caller already has them."""
     index = _languages_of_word()
     counts: dict[str, int] = {}
     total = 0
-    for text in texts:
-        for word in words_of(text):
-            total += 1
+    for text_words in words if words is not None else map(words_of, texts):
+        total += len(text_words)
+        for word in text_words:
             for language in index.get(word, ()):
                 counts[language] = counts.get(language, 0) + 1
+        if total >= LANGUAGE_SAMPLE_WORDS:
+            break  # a page's first few hundred words tell its language
     if not counts or not total:
         return None
     language = min(counts, key=lambda code: (-counts[code], code))
@@ -91,13 +95,13 @@ def weight(text: str) -> int:
     return len(text) + 2 * len(_WIDE.findall(text))
 
 
-def own_class(text: str, stops: frozenset[str] | None) -> str:
-    """A unit's class from itself alone."""
+def own_class(text: str, stops: frozenset[str] | None, words: list[str] | None = None) -> str:
+    """A unit's class from itself alone (``words``: its words, when the caller has them)."""
     length = weight(text)
     is_sentence = bool(_SENTENCE.match(text.strip())) and len(text.split()) >= 3
     if stops is None:  # no stop list for this text: length decides
         return GOOD if length >= LENGTH_HIGH else NEAR if length >= LENGTH_LOW or is_sentence else SHORT
-    words = words_of(text)
+    words = words_of(text) if words is None else words
     density = sum(w in stops for w in words) / len(words) if words else 0.0
     if length < LENGTH_LOW:
         return NEAR if is_sentence and density > 0 else SHORT
@@ -148,7 +152,9 @@ def _mostly_unspaced(texts: list[str]) -> bool:
 def classify_units(texts: list[str], forced_bad: list[bool]) -> tuple[list[str], list[str]]:
     """(own classes, revised classes) of a document's units; ``forced_bad`` units are bad
     whatever their length (known prompts, menus)."""
-    language = None if _mostly_unspaced(texts) else stop_language(texts)
+    words = [words_of(text) for text in texts]
+    language = None if _mostly_unspaced(texts) else stop_language(texts, words)
     stops = stop_words().get(language) if language else None
-    own = [BAD if forced else own_class(text, stops) for text, forced in zip(texts, forced_bad, strict=True)]
+    own = [BAD if forced else own_class(text, stops, text_words)
+           for text, text_words, forced in zip(texts, words, forced_bad, strict=True)]
     return own, revise(own)

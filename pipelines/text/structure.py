@@ -70,6 +70,7 @@ _TRAILING_CREDIT = re.compile(
 )
 _SENTENCE_END = re.compile(r"\w[.…。][\"'»”’)」』]*\s*$")
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_INNER_SENTENCE_END = re.compile(r"[^\W\d_]{3}[.!?]\s+[A-ZÀ-Ý][^\W\d_]")
 _TERMINAL = re.compile(r"[.!?…:;»”\"')。！？：；」』）]\s*$")
 _BOILERPLATE_PATTERNS = re.compile(
     "|".join(
@@ -148,9 +149,12 @@ def normalized_key(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest(), "big") >> 1
 
 
+MAX_PROMPT_CHARS = 300  # prompts and footers are short: prose paragraphs are not searched for them
+
+
 def is_boilerplate_pattern(text: str) -> bool:
     """A known prompt, as a line or a menu item (``* Share``, ``- Tweet``)."""
-    return bool(_BOILERPLATE_PATTERNS.search(text.strip().lstrip("*-•· \t")))
+    return len(text) <= MAX_PROMPT_CHARS and bool(_BOILERPLATE_PATTERNS.search(text.strip().lstrip("*-•· \t")))
 
 
 def is_hashtag_line(text: str) -> bool:
@@ -285,8 +289,8 @@ def word_count(text: str) -> int:
 def _looks_like_title(paragraph: Paragraph) -> bool:
     text = paragraph.text
     words = word_count(text)
-    if "\n" in text or _SENTENCE_END.search(text):
-        return False  # a headline is one line, never a block, and no sentence ("… he said.”)
+    if "\n" in text or _SENTENCE_END.search(text) or _INNER_SENTENCE_END.search(text):
+        return False  # a headline is one line, never a block, and no sentence ("… he said.”, "… getan? Die …")
     return 2 <= words <= 30 and len(text) <= 250 and not text.endswith((".", ",", ";", ":")) or (
         2 <= words <= 30 and text.endswith(("!", "?"))
     )
@@ -391,7 +395,9 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
             continue
         # Above the header, whatever context judges non-prose is the page's; below the article,
         # only short lines are (a long line there may be the article's last, a list, a timeline).
-        above = i < header_start and revised[i] == BAD
+        text = paragraphs[i].text
+        near_header = i >= first - HEADER_UNITS and (byline_name(text) is not None or is_date_line(text))
+        above = i < header_start and revised[i] == BAD and not near_header  # the byline and date stay readable
         below = i > last and (menu[i] or (revised[i] == BAD and own[i] == SHORT))
         in_header = (header_start <= i < first and i != title_index and (menu[i] or _is_label(paragraphs[i]))
                      and not _name_beside_date(paragraphs, i))
@@ -410,7 +416,7 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
         for i, paragraph in enumerate(paragraphs):
             if kinds[i] == "body" and paragraph.text == title:
                 kinds[i] = "title"  # the title, repeated
-    byline = _mark_byline(paragraphs, kinds, range(header_start, min(first + 3, len(paragraphs))))
+    byline = _mark_byline(paragraphs, kinds, range(max(0, header_start - 3), min(first + 3, len(paragraphs))))
     subtitle = _mark_subtitle(paragraphs, kinds, title_index)
     _mark_headings(paragraphs, kinds, title_index)
     return Structure(kinds, clean_title(title), subtitle, section, byline, header_start)
