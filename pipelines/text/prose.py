@@ -90,9 +90,14 @@ def stop_language(texts: list[str], words: list[list[str]] | None = None) -> str
     return language if counts[language] / total >= MIN_LANGUAGE_COVERAGE else None
 
 
+def wide_chars(text: str) -> int:
+    """Characters of scripts written without spaces (Chinese, Japanese, Korean, Thai)."""
+    return len(_WIDE.findall(text))
+
+
 def weight(text: str) -> int:
     """Length in characters, a character of a script written without spaces counting three."""
-    return len(text) + 2 * len(_WIDE.findall(text))
+    return len(text) + 2 * wide_chars(text)
 
 
 def own_class(text: str, stops: frozenset[str] | None, words: list[str] | None = None) -> str:
@@ -146,7 +151,7 @@ def revise(classes: list[str]) -> list[str]:
 def _mostly_unspaced(texts: list[str]) -> bool:
     """Whether the text is mostly in a script written without spaces: its "words" are whole clauses."""
     letters = sum(len(text) for text in texts) or 1
-    return sum(len(_WIDE.findall(text)) for text in texts) * 3 >= letters
+    return sum(map(wide_chars, texts)) * 3 >= letters
 
 
 def classify_units(texts: list[str], forced_bad: list[bool]) -> tuple[list[str], list[str]]:

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from pipelines.text.paragraphs import Paragraph
-from pipelines.text.prose import BAD, GOOD, NEAR, SHORT, classify_units
+from pipelines.text.prose import BAD, GOOD, NEAR, SHORT, classify_units, wide_chars
 from pipelines.text.published import DATE_SHAPE
 
 CLEAN_KINDS = frozenset({"title", "subtitle", "heading", "body"})
@@ -69,7 +69,6 @@ _TRAILING_CREDIT = re.compile(
     rf"(?:(?:^|[/(|·•–—-])\s*(?i:{_AGENCY_CREDIT})(?:\s*/\s*[\w .'’-]+)?|\bvia\s+[A-Z]{{2,}}\w*)[)\s.]*$"
 )
 _SENTENCE_END = re.compile(r"\w[.…。][\"'»”’)」』]*\s*$")
-_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _INNER_SENTENCE_END = re.compile(r"[^\W\d_]{3}[.!?]\s+[A-ZÀ-Ý][^\W\d_]")
 _TERMINAL = re.compile(r"[.!?…:;»”\"')。！？：；」』）]\s*$")
 _BOILERPLATE_PATTERNS = re.compile(
@@ -283,7 +282,7 @@ _LEADING_TIME = re.compile(r"^\s*(?:à|at|um|a las|alle)?\s*\d{1,2}[:h.]\d{2}(?:
 
 def word_count(text: str) -> int:
     """Words, a script written without spaces counting one word every two characters."""
-    return len(text.split()) + len(_WIDE.findall(text)) // 2
+    return len(text.split()) + wide_chars(text) // 2
 
 
 def _looks_like_title(paragraph: Paragraph) -> bool:
@@ -359,6 +358,11 @@ def split_units(paragraphs: list[Paragraph]) -> list[Paragraph]:
     return result
 
 
+HEADER_UNITS = 40  # how far above the article's first prose line its header may start
+MAX_CONTENT_GAP = 4  # other units a stretch of prose may hold and go on
+MAX_JOIN_GAP = 10  # other units between two stretches of prose that are still one article
+
+
 def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()) -> Structure:
     """Kinds for the units of one document; ``repeated`` holds the normalized keys of units that
     repeat across many documents of the dump (boilerplate).
@@ -409,20 +413,11 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
         ):
             kinds[i] = "boilerplate"  # * E-paper * Abo …: a menu outside the article, or share buttons
     _mark_footer_run(paragraphs, kinds)
-    title = breadcrumb_title
-    if title_index is not None:
-        kinds[title_index] = "title"
-        title = paragraphs[title_index].text
-        for i, paragraph in enumerate(paragraphs):
-            if kinds[i] == "body" and paragraph.text == title:
-                kinds[i] = "title"  # the title, repeated
+    title = breadcrumb_title if title_index is None else _mark_title(paragraphs, kinds, title_index)
     byline = _mark_byline(paragraphs, kinds, range(max(0, header_start - 3), min(first + 3, len(paragraphs))))
     subtitle = _mark_subtitle(paragraphs, kinds, title_index)
     _mark_headings(paragraphs, kinds, title_index)
     return Structure(kinds, clean_title(title), subtitle, section, byline, header_start)
-
-
-HEADER_UNITS = 40  # how far above the article's first prose line its header may start
 
 
 def _content_span(paragraphs: list[Paragraph], own: list[str], revised: list[str]) -> tuple[int, int] | None:
@@ -457,8 +452,6 @@ def _content_span(paragraphs: list[Paragraph], own: list[str], revised: list[str
     return first, members[-1]
 
 
-MAX_JOIN_GAP = 10
-MAX_CONTENT_GAP = 4
 
 
 def _is_menu_like(paragraph: Paragraph, kind: str) -> bool:
@@ -507,13 +500,7 @@ def _find_header_title(
     window = range(max(0, first - HEADER_UNITS), first)
     section = breadcrumb_title = None
     for i in window:
-        if kinds[i] != "body":
-            continue
-        parts = breadcrumb_parts(paragraphs[i].text)
-        items = menu_items(paragraphs[i].text)
-        if parts is None and items is not None and items[1] and len(items[0]) >= 3:
-            parts = items[0]  # 1. Site 2. News 3. Title
-        if parts is not None:
+        if kinds[i] == "body" and (parts := _breadcrumb_items(paragraphs[i].text)) is not None:
             kinds[i] = "breadcrumb"
             section, breadcrumb_title = parts[-2], parts[-1]
     texts = {}
@@ -544,6 +531,15 @@ def _find_header_title(
 
 # A date with a time ("April 28, 2019 at 6:01 am Updated …"): a timestamp line, never a headline.
 _TIMESTAMP = re.compile(rf"(?:{DATE_SHAPE.pattern}).{{0,12}}\b\d{{1,2}}[:h]\d{{2}}\b")
+
+
+def _breadcrumb_items(text: str) -> list[str] | None:
+    """The items of a breadcrumb: a line ``Home » News » Title`` or a numbered list of three or more
+    short items (``1. Site⏎2. News⏎3. Title``); None for anything else."""
+    if (parts := breadcrumb_parts(text)) is not None:
+        return parts
+    items = menu_items(text)
+    return items[0] if items is not None and items[1] and len(items[0]) >= 3 else None
 
 
 def _is_numbered(text: str) -> bool:
@@ -625,6 +621,16 @@ def _name_beside_date(paragraphs: list[Paragraph], index: int) -> bool:
     return any(is_date_line(line) or _TIMESTAMP.search(line) for line in beside)
 
 
+def _mark_title(paragraphs: list[Paragraph], kinds: list[str], index: int) -> str:
+    """Mark the headline and the body paragraphs that repeat it; returns its text."""
+    title = paragraphs[index].text
+    kinds[index] = "title"
+    for i, paragraph in enumerate(paragraphs):
+        if kinds[i] == "body" and paragraph.text == title:
+            kinds[i] = "title"  # the title, repeated
+    return title
+
+
 def _classify_short(paragraphs: list[Paragraph], kinds: list[str]) -> Structure:
     """A text without a long prose line (no page around it): furniture only at its edges."""
     section = None
@@ -633,24 +639,15 @@ def _classify_short(paragraphs: list[Paragraph], kinds: list[str]) -> Structure:
         text = paragraph.text
         if kinds[i] != "body":
             continue
-        if i < 3 and (parts := breadcrumb_parts(text)) is not None:
+        if i < 3 and (parts := _breadcrumb_items(text)) is not None:
             kinds[i] = "breadcrumb"
-            section = parts[-2] if len(parts) >= 3 else None
-            title = title or parts[-1]
-        elif (menu := menu_items(text)) is not None and (i < 3 or i >= len(paragraphs) - 3):
-            items, numbered = menu
-            if numbered and i < 3 and len(items) >= 3:  # 1. Site 2. News 3. Title: a breadcrumb
-                kinds[i] = "breadcrumb"
-                section, title = items[-2], title or items[-1]
-            else:  # * E-paper * Abo …: the site's menu, at the top or the bottom of the page
-                kinds[i] = "boilerplate"
+            section, title = parts[-2], title or parts[-1]
+        elif menu_items(text) is not None and (i < 3 or i >= len(paragraphs) - 3):
+            kinds[i] = "boilerplate"  # * E-paper * Abo …: the site's menu, at the top or the bottom of the page
     _mark_footer_run(paragraphs, kinds)
     title_index = _find_title(paragraphs, kinds, title)
     if title_index is not None:
-        title = paragraphs[title_index].text
-        for i, paragraph in enumerate(paragraphs):
-            if kinds[i] == "body" and paragraph.text == title:
-                kinds[i] = "title"  # the title, repeated
+        title = _mark_title(paragraphs, kinds, title_index)
     byline = _mark_byline(paragraphs, kinds, range(0))
     subtitle = _mark_subtitle(paragraphs, kinds, title_index)
     _mark_headings(paragraphs, kinds, title_index)
