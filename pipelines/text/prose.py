@@ -32,7 +32,10 @@ LANGUAGE_SAMPLE_WORDS = 600
 MIN_LANGUAGE_COVERAGE = 0.12  # share of the document's words in its best stop list, to trust the list
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
-_SENTENCE = re.compile(r"^[\"'«“„‚(¡¿]*[^\W\d_].*[.!?…][\"'»”“)]*$", re.DOTALL)
+# A full sentence; French puts spaces inside guillemets ("« C'est la fin. »"), wire copy before a quote.
+_SENTENCE = re.compile(
+    r"^(?:[\"'«“„‚(¡¿][\s\u00a0\u202f]*)*[^\W\d_].*[.!?…](?:[\s\u00a0\u202f]*[\"'»”“)])*$", re.DOTALL
+)
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
 

@@ -244,6 +244,7 @@ def test_prose_classes_follow_jusText_context_rules():
     assert own_class(long_prose, stops) == GOOD
     assert own_class("Home", stops) == SHORT
     assert own_class("He declined to comment.", stops) == NEAR  # a short full sentence
+    assert own_class("« C'est la fin. »", stop_words()["fr"]) == NEAR  # French spaces inside guillemets
     # A short line between two good ones is good; between two bad ones (or the page's edge) bad.
     assert revise([GOOD, SHORT, GOOD]) == [GOOD, GOOD, GOOD]
     assert revise([SHORT, BAD, SHORT]) == [BAD, BAD, BAD]
