@@ -44,7 +44,7 @@ from pipelines.text.document import TextConfig  # noqa: E402
 
 REGION_BEFORE, REGION_AFTER = 5, 15
 FIELDS = ("title", "byline", "body_kept", "boilerplate_removed")
-_SITE_SEPARATOR = re.compile(r"\s+[|\-–—:·•_]\s*")
+_SITE_SEPARATOR = re.compile(r"\s+[|\-–—:·•_\[]\s*")  # "Headline | Site", "Headline [Site]"
 
 
 def norm(text: str | None) -> str:

@@ -157,12 +157,22 @@ def _mostly_unspaced(texts: list[str]) -> bool:
     return sum(map(wide_chars, texts)) * 3 >= letters
 
 
-def classify_units(texts: list[str], forced_bad: list[bool]) -> tuple[list[str], list[str]]:
+def classify_units(
+    texts: list[str], forced_bad: list[bool], asides: list[bool] | None = None
+) -> tuple[list[str], list[str]]:
     """(own classes, revised classes) of a document's units; ``forced_bad`` units are bad
-    whatever their length (known prompts, menus)."""
+    whatever their length (known prompts, menus). ``asides`` (a subset of them: a lone
+    "Advertising" or "Related" line dropped into the text) are bad but leave the context as if they
+    were not there, so that the article's paragraphs on either side still judge each other."""
     words = [words_of(text) for text in texts]
     language = None if _mostly_unspaced(texts) else stop_language(texts, words)
     stops = stop_words().get(language) if language else None
     own = [BAD if forced else own_class(text, stops, text_words)
            for text, text_words, forced in zip(texts, words, forced_bad, strict=True)]
-    return own, revise(own)
+    if not asides or not any(asides):
+        return own, revise(own)
+    kept = [i for i, aside in enumerate(asides) if not aside]
+    revised = [BAD] * len(own)
+    for i, cls in zip(kept, revise([own[i] for i in kept]), strict=True):
+        revised[i] = cls
+    return own, revised

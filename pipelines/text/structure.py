@@ -387,7 +387,9 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
     # Menus are not prose whatever context says, but a numbered list may be the article's own.
     forced_bad = [k == "boilerplate" or (m and not _is_numbered(p.text))
                   for p, k, m in zip(paragraphs, kinds, menu, strict=True)]
-    own, revised = classify_units([p.text for p in paragraphs], forced_bad)
+    asides = [k == "boilerplate" and not m and "\n" not in p.text
+              for p, k, m in zip(paragraphs, kinds, menu, strict=True)]
+    own, revised = classify_units([p.text for p in paragraphs], forced_bad, asides)
     content = _content_span(paragraphs, own, revised)
     if content is None:
         return _classify_short(paragraphs, kinds)
@@ -404,7 +406,8 @@ def classify(paragraphs: list[Paragraph], repeated: frozenset[int] = frozenset()
         above = i < header_start and revised[i] == BAD and not near_header  # the byline and date stay readable
         below = i > last and (menu[i] or (revised[i] == BAD and own[i] == SHORT))
         in_header = (header_start <= i < first and i != title_index and (menu[i] or _is_label(paragraphs[i]))
-                     and not _name_beside_date(paragraphs, i))
+                     and not _name_beside_date(paragraphs, i) and not _split_byline(paragraphs, i)
+                     and not (i > 0 and _split_byline(paragraphs, i - 1)))
         if above or below or in_header:
             kinds[i] = "boilerplate"
     for i, paragraph in enumerate(paragraphs):
@@ -486,7 +489,25 @@ def _menu_runs(paragraphs: list[Paragraph], kinds: list[str]) -> list[bool]:
         if j - i >= 3:
             marked[i:j] = [kinds[k] == "body" for k in range(i, j)]
         i = max(j, i + 1)
+    for i, paragraph in enumerate(paragraphs):
+        if kinds[i] == "body" and is_cell_row(paragraph.text):
+            marked[i] = True  # a menu laid out as one row
     return marked
+
+
+_CELL_GAP = re.compile(r" {2,}|\t")
+
+
+def is_cell_row(text: str) -> bool:
+    """A line of three or more short cells set apart by runs of spaces or tabs, the way a renderer
+    lays out a row of links (``Weekly edition   Kernel   Security   Contact Us``)."""
+    if "\n" in text:
+        return False
+    cells = [cell for cell in _CELL_GAP.split(text.strip()) if cell]
+    # A table row has figures in its cells; a row of links has none.
+    return len(cells) >= 3 and all(
+        len(cell.split()) <= 4 and not _TERMINAL.search(cell) and not any(c.isdigit() for c in cell) for cell in cells
+    )
 
 
 def _find_header_title(
@@ -554,7 +575,8 @@ def _is_list_item(text: str) -> bool:
 def _leads_to_article(paragraphs: list[Paragraph], kinds: list[str], index: int, first: int) -> bool:
     """Whether the article starts within a few lines after ``index``, or a byline or date does."""
     for j in range(index + 1, min(index + 5, first + 1)):
-        if j == first or byline_name(paragraphs[j].text) or is_date_line(paragraphs[j].text):
+        text = paragraphs[j].text
+        if j == first or byline_name(text) or is_date_line(text) or _TIMESTAMP.search(text) or _LONE_PREFIX.match(text):
             return True
     return False
 
@@ -606,11 +628,24 @@ def _mark_byline(paragraphs: list[Paragraph], kinds: list[str], header: range) -
         if kinds[i] == "body" and (name := byline_name(paragraphs[i].text)):
             kinds[i] = "byline"
             return name
+        if kinds[i] == "body" and (name := _split_byline(paragraphs, i)):
+            kinds[i] = kinds[i + 1] = "byline"  # "By⏎Benjamin Romano": the prefix on a line of its own
+            return name
     for i in header:
         if kinds[i] == "body" and _name_beside_date(paragraphs, i):
             kinds[i] = "byline"
             return _bare_name(paragraphs[i].text)
     return None
+
+
+_LONE_PREFIX = re.compile(r"^(?:by|par|von|por|di|door|av|af)\s*:?$", re.IGNORECASE)
+
+
+def _split_byline(paragraphs: list[Paragraph], index: int) -> str | None:
+    """The name of a byline whose prefix stands alone on its line, the name on the next."""
+    if index + 1 >= len(paragraphs) or not _LONE_PREFIX.match(paragraphs[index].text.strip()):
+        return None
+    return byline_name(f"{paragraphs[index].text.strip()} {paragraphs[index + 1].text.strip()}")
 
 
 def _name_beside_date(paragraphs: list[Paragraph], index: int) -> bool:

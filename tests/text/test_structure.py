@@ -8,7 +8,17 @@ import pytest
 
 from pipelines.text.metadata import build_metadata
 from pipelines.text.paragraphs import split_paragraphs
-from pipelines.text.prose import BAD, GOOD, NEAR, SHORT, own_class, revise, stop_language, stop_words
+from pipelines.text.prose import (
+    BAD,
+    GOOD,
+    NEAR,
+    SHORT,
+    classify_units,
+    own_class,
+    revise,
+    stop_language,
+    stop_words,
+)
 from pipelines.text.structure import byline_name, classify, clean_title, normalized_key, split_units
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
@@ -250,3 +260,37 @@ def test_prose_classes_follow_jusText_context_rules():
     assert revise([SHORT, BAD, SHORT]) == [BAD, BAD, BAD]
     assert revise([GOOD, NEAR, BAD]) == [GOOD, GOOD, BAD]
     assert stop_language([long_prose, PROSE[1]]) == "en"
+
+
+def test_a_lone_by_line_starts_the_byline_and_advertising_lines_are_dropped():
+    header = ["Council approves the new budget for buses", "April 28, 2019 at 6:01 am", "By", "Benjamin Romano"]
+    body = [PROSE[0], "Advertising", PROSE[1], "Advertising", PROSE[4]]
+    text = whole_page(header=header, footer=["Contact"]).replace("\n".join(PROSE), "\n".join(body))
+    paragraphs = split_units(split_paragraphs(text))
+    structure = classify(paragraphs)
+    assert (structure.title, structure.byline) == ("Council approves the new budget for buses", "Benjamin Romano")
+    body_text = build_metadata(paragraphs, structure).body_text
+    assert all(line in body_text for line in [PROSE[0], PROSE[1], PROSE[4]]) and "Advertising" not in body_text
+
+
+def test_an_aside_leaves_the_context_of_the_prose_around_it():
+    # A near-good paragraph after an "Advertising" line dropped into the article: without the aside
+    # its neighbours are bad on both sides and it would be judged furniture.
+    near = "The mayor said the new buses would be cheaper to run than the old ones."
+    texts = [PROSE[0], "Advertising", near, "Advertising", "Most Read"]
+    forced = [False, True, False, True, True]
+    own, revised = classify_units(texts, forced)
+    assert own[2] == NEAR and revised[2] == BAD
+    own, revised = classify_units(texts, forced, asides=[False, True, False, True, False])
+    assert revised == [GOOD, BAD, GOOD, BAD, BAD]
+
+
+def test_a_row_of_links_is_a_menu_but_a_table_row_is_not():
+    text = "\n".join(["Weekly edition  Kernel    Security   Distributions  Contact Us   Search",
+                      "Council approves the new budget for buses", "By Jane Miller", PROSE[0], PROSE[1],
+                      "Route      Buses  Cost", "North      12     4.5m", PROSE[4]])
+    paragraphs = split_units(split_paragraphs(text))
+    structure = classify(paragraphs)
+    assert structure.title == "Council approves the new budget for buses"
+    body_text = build_metadata(paragraphs, structure).body_text
+    assert "Kernel" not in body_text and "North      12     4.5m" in body_text
