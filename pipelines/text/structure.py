@@ -217,7 +217,7 @@ def byline_name(text: str) -> str | None:
     2019 by X 5 Comments``, ``Le Monde | 04.05.2015 | Par X``, ``By X March 18 at 12:22 PM``),
     else None. The name is a run of capitalized words; prose after a prefix ("Par ailleurs, …",
     "By the end of …", "Von Berlin aus fährt …") is not one."""
-    text = text.strip()
+    text = _unbulleted(text.strip())
     if "\n" in text or len(text.split()) > 24:
         return None
     if (match := _CJK_BYLINE.search(text)) is not None:
@@ -611,9 +611,36 @@ def _is_label(paragraph: Paragraph) -> bool:
 
 
 def _bare_name(text: str) -> str | None:
-    """A line that is a person's name and nothing else (``Benjamin Romano``): two to four name words."""
-    name = _name_run(text.strip())
-    return name if name and name == text.strip() and 2 <= len(name.split()) <= 4 else None
+    """A line that is a person's name and nothing else (``Benjamin Romano``, ``1. Sarah Archer``):
+    two to four name words."""
+    text = _unbulleted(text.strip())
+    name = _name_run(text)
+    return name if name and name == text and 2 <= len(name.split()) <= 4 else None
+
+
+def _unbulleted(text: str) -> str:
+    """A list line's item without its bullet or number (``* by: Laurie Oakes``)."""
+    match = _LIST_ITEM.match(text)
+    return match.group("item").strip() if match else text
+
+
+_NAME_DATE_PARTS = re.compile(r"\s+[-–—|•·]\s+")
+# A time alone ("1:39 PM ET"), as a page prints it beside the author's name for today's articles.
+_TIME_ONLY = re.compile(r"^\d{1,2}[:.h]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?$", re.IGNORECASE)
+
+
+def _is_date_or_time(text: str) -> bool:
+    text = text.strip()
+    return is_date_line(text) or bool(_TIMESTAMP.search(text)) or bool(_TIME_ONLY.match(text)) or (
+        DATE_SHAPE.match(text) is not None and len(text.split()) <= 8)
+
+
+def _name_with_date(text: str) -> str | None:
+    """The name of a header line that is a bare name and a date (``Dan Goodin - Apr 16, 2015 8:02 pm``)."""
+    parts = _NAME_DATE_PARTS.split(text.strip(), maxsplit=1)
+    if len(parts) == 2 and _is_date_or_time(parts[1]):
+        return _bare_name(parts[0])
+    return None
 
 
 def _is_kicker(paragraph: Paragraph) -> bool:
@@ -632,9 +659,12 @@ def _mark_byline(paragraphs: list[Paragraph], kinds: list[str], header: range) -
             kinds[i] = kinds[i + 1] = "byline"  # "By⏎Benjamin Romano": the prefix on a line of its own
             return name
     for i in header:
-        if kinds[i] == "body" and _name_beside_date(paragraphs, i):
-            kinds[i] = "byline"
+        if kinds[i] in ("body", "boilerplate") and _name_beside_date(paragraphs, i):
+            kinds[i] = "byline"  # a name in a list of header items may have been taken for a menu entry
             return _bare_name(paragraphs[i].text)
+        if kinds[i] == "body" and (name := _name_with_date(paragraphs[i].text)):
+            kinds[i] = "byline"
+            return name
     return None
 
 
@@ -652,8 +682,8 @@ def _name_beside_date(paragraphs: list[Paragraph], index: int) -> bool:
     """Whether a line is a bare name with a date line just before or after it."""
     if _bare_name(paragraphs[index].text) is None:
         return False
-    beside = [paragraphs[j].text for j in (index - 1, index + 1) if 0 <= j < len(paragraphs)]
-    return any(is_date_line(line) or _TIMESTAMP.search(line) for line in beside)
+    beside = [_unbulleted(paragraphs[j].text) for j in (index - 1, index + 1) if 0 <= j < len(paragraphs)]
+    return any(_is_date_or_time(line) for line in beside)
 
 
 def _mark_title(paragraphs: list[Paragraph], kinds: list[str], index: int) -> str:

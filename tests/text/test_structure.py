@@ -138,6 +138,7 @@ def test_titles_lose_markdown_marks_and_replacement_characters(raw, title):
     ("By Steven Mufson March 18 at 12:22 PM Follow @StevenMufson", "Steven Mufson"),
     ("Le Quotidien | 04.05.2015 à 13h36 • Mis à jour le 05.05.2015 | Par Marc Lefèvre (avec Ana Ruiz)", "Marc Lefèvre"),
     ("Text by NEWS WIRES", "NEWS WIRES"),
+    ("* by: Laurie Oakes", "Laurie Oakes"),
     ("by: Laurie Oakes", "Laurie Oakes"),
     ("AFP 30 avril 2015 à 07:19", "AFP"),
     ("Por Juan Pérez y María López", "Juan Pérez y María López"),
@@ -294,3 +295,14 @@ def test_a_row_of_links_is_a_menu_but_a_table_row_is_not():
     assert structure.title == "Council approves the new budget for buses"
     body_text = build_metadata(paragraphs, structure).body_text
     assert "Kernel" not in body_text and "North      12     4.5m" in body_text
+
+
+@pytest.mark.parametrize(("byline_lines", "who"), [
+    (["Dan Goodin - Apr 16, 2015 8:02 pm UTC"], "Dan Goodin"),  # a bare name and the date on one line
+    (["1. Sarah Archer", "1:39 PM ET"], "Sarah Archer"),  # header items as a list, a time for today's date
+])
+def test_a_bare_name_with_a_date_in_the_header_is_the_byline(byline_lines, who):
+    header = ["Council approves the new budget for buses", *byline_lines]
+    paragraphs = split_units(split_paragraphs(whole_page(header=header, footer=["Contact"])))
+    structure = classify(paragraphs)
+    assert (structure.title, structure.byline) == ("Council approves the new budget for buses", who)
