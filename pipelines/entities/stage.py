@@ -15,10 +15,12 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 
 import duckdb
+import pyarrow as pa
 
 from pipelines.entities.gazetteer import fold
 from pipelines.entities.mentions import extract_mentions
 from pipelines.entities.models import MODELS, EntityConfig, pipeline_versions
+from pipelines.entities.variants import MERGED_TYPES, Spelling, find_merges
 from pipelines.runtime.ids import stable_id
 from pipelines.runtime.stage import Stage
 from pipelines.runtime.steps import Record, Step
@@ -123,14 +125,51 @@ def _documents(con: duckdb.DuckDBPyConnection, dump_id: str) -> Iterator[list[Do
 
 
 def rebuild_entities(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rebuild ``entities`` and ``entity_aliases`` from every dump's mentions, atomically."""
+    """Rebuild ``entities`` and ``entity_aliases`` from every dump's mentions, atomically.
+
+    Spelling variants of one person or place (:mod:`pipelines.entities.variants`) get one
+    ``entity_id``: the mentions of a merged spelling are re-pointed to its group's entity, and its
+    names become the entity's aliases with the reason. Everything is recomputed from the mentions'
+    (type, canonical) pairs, so the result does not depend on earlier rebuilds or the load order."""
     with transaction(con):
+        spellings = _spellings(con)
+        merges = {m.entity_id: m for m in find_merges(spellings)}
+        spellings_arrow = pa.table({  # noqa: F841 - read by DuckDB's replacement scan
+            "type": [s.type for s in spellings],
+            "canonical": [s.name for s in spellings],
+            "entity_id": [merges[s.entity_id].merged_into if s.entity_id in merges else s.entity_id
+                          for s in spellings],
+            "reason": [merges[s.entity_id].reason if s.entity_id in merges else None for s in spellings],
+        }, schema=pa.schema([("type", pa.string()), ("canonical", pa.string()), ("entity_id", pa.string()),
+                             ("reason", pa.string())]))
+        con.execute("CREATE OR REPLACE TEMP TABLE entity_spellings AS SELECT * FROM spellings_arrow")
         con.execute(read_sql("transforms/entities.sql"))
+        con.execute("DROP TABLE entity_spellings")
     return dict(
         con.execute(
             "SELECT 'entities', count(*) FROM entities UNION ALL SELECT 'entity_aliases', count(*) FROM entity_aliases"
         ).fetchall()
     )
+
+
+def _spellings(con: duckdb.DuckDBPyConnection) -> list[Spelling]:
+    """Every (type, canonical) of the mentions as a :class:`Spelling`, with its id before merges,
+    its mention count and, for names that may be transliterations (three words or more), the ids
+    of the other entities named in its documents."""
+    rows = con.execute(
+        "SELECT type, canonical, count(*) FROM entity_mentions GROUP BY type, canonical ORDER BY type, canonical"
+    ).fetchall()
+    ids = {(t, c): entity_id(t, c) for t, c, _ in rows}
+    neighbours: dict[tuple[str, str], set[str]] = {}
+    candidates = {key for key in ids if key[0] in MERGED_TYPES and len(fold(key[1]).replace("-", " ").split()) >= 3}
+    if candidates:
+        by_doc: dict[str, set[tuple[str, str]]] = {}
+        for doc_id, t, c in con.execute("SELECT DISTINCT doc_id, type, canonical FROM entity_mentions").fetchall():
+            by_doc.setdefault(doc_id, set()).add((t, c))
+        for names in by_doc.values():
+            for key in names & candidates:
+                neighbours.setdefault(key, set()).update(ids[n] for n in names if n != key)
+    return [Spelling(ids[(t, c)], t, c, n, frozenset(neighbours.get((t, c), ()))) for t, c, n in rows]
 
 
 def summarize(con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) -> EntityStageResult:

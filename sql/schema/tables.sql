@@ -193,5 +193,6 @@ CREATE TABLE IF NOT EXISTS "entities" (
 CREATE TABLE IF NOT EXISTS "entity_aliases" (
     "entity_id" VARCHAR NOT NULL,
     "alias" VARCHAR NOT NULL,
+    "reason" VARCHAR NOT NULL,
     PRIMARY KEY ("entity_id", "alias")
 );

@@ -1,4 +1,14 @@
 -- Rebuild the corpus-wide entity tables from every dump's mentions (run in one transaction).
+-- entity_spellings (a temporary table written by pipelines/entities/stage.py: rebuild_entities) gives
+-- each (type, canonical) of the mentions its entity: its own id, or the id of the spelling it is a
+-- variant of, with the reason.
+
+-- Mentions point at their entity: re-point merged spellings, and point back the ones no longer merged.
+UPDATE entity_mentions SET entity_id = s.entity_id
+FROM entity_spellings s
+WHERE entity_mentions.type = s.type AND entity_mentions.canonical = s.canonical
+  AND entity_mentions.entity_id <> s.entity_id;
+
 DELETE FROM entity_aliases;
 DELETE FROM entities;
 
@@ -29,10 +39,15 @@ FROM (SELECT entity_id, count(DISTINCT doc_id)::INTEGER AS n FROM entity_mention
 WHERE entities.entity_id = c.entity_id;
 
 INSERT INTO entity_aliases
-SELECT DISTINCT entity_id, alias
+SELECT entity_id, alias,
+       -- a name written in the entity's own mentions, else why its spelling was merged into it
+       CASE WHEN bool_or(reason IS NULL) THEN 'mention' ELSE min(reason) END AS reason
 FROM (
-    SELECT entity_id, text AS alias FROM entity_mentions
-    UNION
-    SELECT entity_id, canonical AS alias FROM entity_mentions
+    SELECT m.entity_id, m.text AS alias, s.reason
+    FROM entity_mentions m JOIN entity_spellings s USING (type, canonical)
+    UNION ALL
+    SELECT m.entity_id, m.canonical AS alias, s.reason
+    FROM entity_mentions m JOIN entity_spellings s USING (type, canonical)
 )
+GROUP BY entity_id, alias
 ORDER BY entity_id, alias;

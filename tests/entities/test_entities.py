@@ -152,3 +152,36 @@ def test_the_entity_name_breaks_ties_the_same_way_in_any_load_order(order):
                     [f"doc{n}", the_id, spelling, spelling])
     rebuild_entities(con)
     assert con.execute("SELECT name, n_mentions FROM entities").fetchall() == [("Bibliothèques", 2)]
+
+
+def test_spelling_variants_merge_with_a_reason_and_different_people_never_do():
+    import duckdb
+
+    from pipelines.entities.stage import rebuild_entities
+    from pipelines.warehouse.schema import apply_schema
+
+    con = duckdb.connect()
+    apply_schema(con)
+    mentions = [  # (doc, type, name): two stories about the same minister, spelled two ways
+        ("d1", "PER", "Choe Song-hee"), ("d1", "PER", "Sergueï Lavrov"), ("d1", "LOC", "Pyongyang"),
+        ("d2", "PER", "Choe Son Hui"), ("d2", "PER", "Sergueï Lavrov"), ("d2", "LOC", "Pyongyang"),
+        ("d1", "PER", "Volodymyr Zelensky"), ("d2", "PER", "Volodymyr Zelenskyy"), ("d3", "PER", "Volodymyr Zelenskyy"),
+        ("d1", "PER", "Kim Jong-un"), ("d2", "PER", "Kim Jong-il"),  # father and son: never one entity
+        ("d1", "PER", "Hillary Clinton"), ("d2", "PER", "Bill Clinton"),
+    ]
+    for doc, entity_type, name in mentions:
+        con.execute("INSERT INTO entity_mentions VALUES (?, 'dump', ?, ?, ?, ?, NULL, 0, 1, 1, 'rule')",
+                    [doc, entity_id(entity_type, name), name, entity_type, name])
+    for _ in range(2):  # a second rebuild gives the same tables
+        rebuild_entities(con)
+        names = {name for (name,) in con.execute("SELECT name FROM entities WHERE type = 'PER'").fetchall()}
+        assert names == {"Choe Song-hee", "Sergueï Lavrov", "Volodymyr Zelenskyy", "Kim Jong-un", "Kim Jong-il",
+                         "Hillary Clinton", "Bill Clinton"}
+        reasons = dict(con.execute(
+            "SELECT alias, reason FROM entity_aliases JOIN entities USING (entity_id) WHERE name IN "
+            "('Choe Song-hee', 'Volodymyr Zelenskyy')").fetchall())
+        assert reasons["Choe Song-hee"] == reasons["Volodymyr Zelenskyy"] == "mention"
+        assert reasons["Choe Son Hui"].startswith("transliteration:")
+        assert reasons["Volodymyr Zelensky"].startswith("spelling:")
+        assert con.execute("SELECT count(DISTINCT entity_id) FROM entity_mentions WHERE canonical LIKE 'Choe%'"
+                           ).fetchone()[0] == 1
