@@ -140,15 +140,16 @@ def _words(text: str) -> list[str]:
 
 
 def speakers_agree(gold: str, predicted: str | None) -> bool:
-    """``Caddell`` ~ ``Pat Caddell``, ``Mr. Kelly`` ~ ``Kelly``: whole-word containment or the same last word."""
-    g, p = _words(gold), _words(predicted or "")
-    if not g or not p:
-        return False
+    """``Caddell`` ~ ``Pat Caddell``, ``Mr. Kelly, a retired astronaut,`` ~ ``Kelly``: the same last word
+    (surname, or an organisation's head word) as the gold speaker's name, which is the annotated source up
+    to its first comma, parenthesis or "of" (PolNeAR's sources keep appositions: ``Rep. Gwen Moore (D-Wis.)``,
+    ``Mr. Morgan of the Sierra Club``)."""
+    name = re.split(r",|\s\(|\s+of\s+", gold, maxsplit=1)[0]  # "Rep. Charles B. Rangel of New York"
+    g, p = _words(_POSSESSIVE.sub("", name)), _words(_POSSESSIVE.sub("", predicted or ""))
+    return bool(g) and bool(p) and g[-1] == p[-1]
 
-    def inside(a: list[str], b: list[str]) -> bool:
-        return any(b[i : i + len(a)] == a for i in range(len(b) - len(a) + 1))
 
-    return inside(g, p) or inside(p, g) or g[-1] == p[-1]
+_POSSESSIVE = re.compile(r"[’']s\b")
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -192,6 +193,7 @@ def evaluate_quotes(documents: list[dict]) -> tuple[dict, list[dict], dict]:
             else:
                 wrong.append({"doc": d["id"], "gold_speaker": g["speaker"], "speaker": best["speaker"],
                               "speaker_text": best["speaker_text"], "verb": best["verb"],
+                              "before": d["text"][max(0, g["start"] - 120) : g["start"]],
                               "context": d["text"][g["end"] : g["end"] + 120]})
     report = {
         "documents": len(documents), "gold_quotes": n_gold, "predicted_quotes": n_pred,

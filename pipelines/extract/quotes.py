@@ -18,12 +18,16 @@ from pipelines.text.document import Extractor, TextContext, TextRecord
 _QUOTE_PAIRS = re.compile(
     r"«\s*(?P<a>[^«»]{2,1500}?)\s*»|“(?P<b>[^“”]{2,1500}?)”|(?<![\w\"])\"(?P<c>[^\"\n]{2,1500}?)\"(?![\w\"])"
 )
-NAME = r"(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|[A-Z]\.)(?:\s+(?:de\s+|van\s+|von\s+|al-|bin\s+)?[A-ZÀ-ÖØ-Þ][\w'’\-]+){0,5}"
+NAME = (r"(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|[A-Z]\.(?:[A-Z]\.)?)"
+        r"(?:\s+(?:de\s+|van\s+|von\s+|al-|bin\s+)?(?:[A-ZÀ-ÖØ-Þ][\w'’\-]+|[A-Z]\.(?:[A-Z]\.)?(?=\s+[A-Z]))){0,5}")
+# A party and state after a US politician's name: "Rep. Gwen Moore (D-Wis.)".
+_PAREN = r"(?:\s*\([A-Z][^()\n]{0,24}\))?"
 # A role description between a verb and a name: "souligne la glaciologue norvégienne Ingrid Solberg".
 _ROLE_WORDS = r"(?:(?:l['’]|[a-zà-öø-ÿ][\w'’\-]*,?)\s+){0,7}"
 _TITLES = (
-    r"(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Pr\.?|President|Président|Prime Minister|Premier ministre|"
-    r"Minister|ministre|Secretary|Senator|Sen\.|Gov\.|General|Général|Gen\.)\s+"
+    r"(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Pr\.?|Prof\.|President|Président|Prime Minister|Premier ministre|"
+    r"Minister|ministre|Secretary|Senator|Sen\.|Rep\.|Reps\.|Gov\.|Lt\.|Col\.|Sgt\.|Capt\.|Adm\.|Rev\.|"
+    r"Del\.|Governor|Mayor|Chief|Judge|Justice|Ambassador|Congressman|Congresswoman|General|Général|Gen\.)\s+"
 )
 _VERBS_FR = (
     r"déclaré|ajouté|affirmé|annoncé|expliqué|indiqué|précisé|souligné|estimé|assuré|dit|répondu|"
@@ -37,7 +41,10 @@ _VERBS_FR_PRESENT = (
 _VERBS_EN = (
     r"said|says|added|adds|told|tells|stated|explained|warned|noted|insisted|argued|declared|announced|"
     r"wrote|tweeted|asked|replied|responded|continued|concluded|claimed|stressed|acknowledged|admitted|"
-    r"promised|vowed|remarked|observed|confirmed|urged"
+    r"promised|vowed|remarked|observed|confirmed|urged|recalled|demanded|suggested|countered|quipped|joked|"
+    r"shouted|predicted|conceded|boasted|complained|charged|cautioned|lamented|recounted|testified|posted|mused|"
+    r"yelled|agreed|answered|emphasized|emphasised|maintained|reiterated|contended|explains|argues|recalls|writes|"
+    r"notes|warns|insists"
 )
 _PRONOUNS = {"il", "elle", "ils", "elles", "he", "she", "they"}
 _PRONOUN_GENDER = {"il": "m", "elle": "f", "he": "m", "she": "f"}
@@ -64,23 +71,35 @@ _AFTER_FR = re.compile(
 )
 _AFTER_EN = re.compile(
     rf"^\s*[,.]?\s*(?P<verb>{_VERBS_EN})\s+(?P<who>(?:{_TITLES})?{NAME}|he|she|they)"
-    rf"|^\s*[,.]?\s*(?P<who2>(?:{_TITLES})?{NAME}|[Hh]e|[Ss]he|[Tt]hey)\s+(?P<verb2>{_VERBS_EN})\b"
+    rf"|^\s*[,.]?\s*(?P<who2>(?:{_TITLES})?{NAME}|[Hh]e|[Ss]he|[Tt]hey){_PAREN}\s+(?P<verb2>{_VERBS_EN})\b"
     rf"|^\s*[,.]?\s*according to\s+(?P<who3>(?:{_TITLES})?{NAME})"
-    rf"|^\s*[,.]?\s*(?P<who4>{NAME}),\s+(?:a|an|the)\s[^,]{{1,80}},\s+(?P<verb4>{_VERBS_EN})\b"
+    # "Scott Pruitt, the Republican attorney general of Oklahoma, one of the states …, said"; "Kelly, 53, said"
+    rf"|^\s*[,.]?\s*(?P<who4>(?:{_TITLES})?{NAME}){_PAREN},\s+[^“”\"\n]{{1,160}}?,\s+(?P<verb4>{_VERBS_EN})\b"
+    # "” ― Pamela Padilla": a name after a dash
+    rf"|^\s*[,.]?\s*[―—–]\s*(?P<who5>{NAME})"
+    # "Tulsa police Chief Chuck Jordan said", "Trump lawyer Marc Kasowitz said": a role, then the full name
+    rf"|^\s*[,.]?\s*(?:[\w’'.\-]+\s+){{1,5}}?(?P<who6>(?:{_TITLES})?{NAME}\s+{NAME}){_PAREN}\s+(?P<verb6>{_VERBS_EN})\b"
 )
 # Before the quote: "Lavrov a affirmé que « " / "selon X, « " / 'Blinken said: "' / 'according to X, "'
-_REST_OF_CLAUSE = r"(?:\s*(?:que|qu['’]|that)\b[^.!?«“\"]{0,160}|\s+[^.!?«“\"]{0,120})?\s*[:,]?\s*$"
-_APPOSITION = r"(?:\s*,[^,.;«»“”\"]{0,90},?)?"
+_REST_OF_CLAUSE = r",?(?:\s*(?:que|qu['’]|that)\b[^.!?«“\"]{0,160}|\s+[^.!?«“\"]{0,120})?\s*[:,]?\s*$"
+_APPOSITION = r"(?:\s*,\s*(?=[a-z\d])[^,.;«»“”\"]{0,90},?)?"  # ", a historian who …," / ", 53," (never ", Trump")
 _BEFORE = re.compile(
     rf"(?P<who>(?:{_TITLES})?{NAME}),?\s+(?:a|avait|ont)\s+(?:\w+\s+)?(?P<verb>{_VERBS_FR}){_REST_OF_CLAUSE}"
-    rf"|(?P<who2>(?:{_TITLES})?{NAME})\s+(?P<verb2>{_VERBS_EN})(?:\s+(?:reporters|journalists))?{_REST_OF_CLAUSE}"
+    rf"|(?P<who2>(?:{_TITLES})?{NAME}){_PAREN}{_APPOSITION}\s+(?P<verb2>{_VERBS_EN})(?:\s+(?:reporters|journalists))?"
+    rf"{_REST_OF_CLAUSE}"
+    # "Said Ellis: “…”"
+    rf"|\b(?i:said)\s+(?P<who5>(?:{_TITLES})?{NAME})\s*:\s*$"
+    # "Democratic Sen. Claire McCaskill (D-Mo.) scolded him: “…”": a subject, a verb, a colon
+    rf"|(?P<who6>(?:{_TITLES})?{NAME}){_PAREN}\s+(?:\w+ly\s+)?[a-z]+(?:ed|s)\b[^.!?:«»“”\"]{{0,40}}:\s*$"
     rf"|(?i:selon|pour|according to|for)\s+{_ROLE_WORDS}(?P<who3>(?:{_TITLES})?{NAME}){_APPOSITION}"
     rf"[^.!?«»“”\"]{{0,80}}?\s*[:,]?\s*$"
     rf"|\b(?P<pron>[Ii]l|[Ee]lle|[Hh]e|[Ss]he)\s+(?:a\s+)?(?:\w+\s+)?(?P<verb4>{_VERBS_FR}|{_VERBS_EN}){_REST_OF_CLAUSE}",
 )
 _SENTENCE_SUBJECT = re.compile(
-    rf"^\W*(?P<who>(?:{_TITLES})?{NAME}|Il|Elle|He|She)\s+(?:a\s+|s['’]est\s+|has\s+|had\s+)?"
-    rf"(?:\w+\s+)?[a-zà-öø-ÿ]+(?:é|ée|és|ait|e|ed|s)\b[^.!?«»“”\"]*$"
+    # An opening phrase may come first ("In July, ", "At Monday’s debate, ", "Speaking in Novi, Michigan, ").
+    rf"^\W*(?:[^,.;:!?«»“”\"]{{1,60}},\s+){{0,2}}?(?:But\s+|And\s+)?"
+    rf"(?P<who>(?:{_TITLES})?{NAME}|Il|Elle|He|She){_PAREN}\s+(?:a\s+|s['’]est\s+|has\s+|had\s+)?(?:been\s+)?"
+    rf"(?:\w+\s+)?[a-zà-öø-ÿ]+(?:é|ée|és|ait|e|ed|s|ing)\b[^.!?«»“”\"]*$"
 )
 _SUBJECT = re.compile(rf"(?:(?:{_TITLES})?(?P<name>{NAME}))\s+(?:a|avait|has|had|est|was|is)\s+\w+")
 _TITLE_PREFIX = re.compile(rf"^{_TITLES}")
@@ -93,7 +112,18 @@ _TITLE_WORDS = {
 _NOT_NAMES = {
     "Le", "La", "Les", "Un", "Une", "Des", "Ce", "Cette", "Il", "Elle", "The", "A", "An", "This", "That", "It",
     "Dans", "Lors", "Depuis", "Alors", "Selon", "Mais", "Et", "Pour", "In", "On", "At", "But", "And",
+    # sentence openers a capitalized run may start with ("When Clinton", "Following Monday’s")
+    "When", "While", "Since", "After", "Before", "If", "As", "Although", "Because", "So", "Then", "Now", "Still",
+    "With", "Without", "Following", "During", "All", "His", "Her", "Their", "Its", "Our", "My", "Another",
+    "Only", "Even", "Also", "Yet", "Said", "Asked", "Speaking", "Quand", "Après", "Avant", "Comme", "Si",
 }
+# A run of capitals that names a day, a month or a number is no speaker ("Friday", "Twenty-nine").
+_NOT_SPEAKERS = re.compile(
+    r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|Lundi|Mardi|Mercredi|Jeudi|Vendredi|Samedi|Dimanche|"
+    r"(?:Twenty|Thirty|Forty|Fifty|Sixty|Seventy|Eighty|Ninety|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|"
+    r"Ten|Hundred|Thousand)(?:-\w+)?)(?:['’]s)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -112,11 +142,12 @@ def _clean_name(name: str | None) -> str | None:
     name = re.sub(r"^[\w-]+['’]s\s+", "", name.strip(" ,."))  # "Kenya's Kiprop" -> "Kiprop"
     stripped = _TITLE_PREFIX.sub("", name).strip()
     tokens = stripped.split()
-    while len(tokens) > 1 and tokens[0] in _TITLE_WORDS:
-        tokens = tokens[1:]  # "Leader Kim Jong-un", "Chief Cabinet Secretary Hiroshi Tamura"
-    if not tokens or tokens[0] in _NOT_NAMES:
+    while tokens and (tokens[0] in _NOT_NAMES or (len(tokens) > 1 and tokens[0] in _TITLE_WORDS)):
+        tokens = tokens[1:]  # "When Clinton"; "Leader Kim Jong-un", "Chief Cabinet Secretary Hiroshi Tamura"
+    if not tokens or _NOT_SPEAKERS.match(" ".join(tokens)):
         return None
-    return " ".join(tokens)
+    name = _TITLE_PREFIX.sub("", " ".join(tokens)).strip()
+    return name or None
 
 
 def _sentence_end(text: str, start: int) -> int:
@@ -186,24 +217,43 @@ def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | Non
         match = pattern.match(after)
         if match:
             groups = {k: v for k, v in match.groupdict().items() if v}
-            who = next((groups[g] for g in ("who", "who2", "who3", "who4", "pron", "pron3") if g in groups), None)
-            verb = next((groups[g] for g in ("verb", "verb2", "verb3", "verb4", "verb5") if g in groups), None)
+            who = next((groups[g] for g in ("who", "who2", "who3", "who4", "who5", "who6", "pron", "pron3")
+                        if g in groups), None)
+            verb = next((groups[g] for g in ("verb", "verb2", "verb3", "verb4", "verb5", "verb6") if g in groups),
+                        None)
             if who:
                 return who, verb
             if groups.get("role5"):
                 return groups["role5"], verb  # "a déclaré le ministre": resolved from the role later
-    sentence_start = max(text.rfind(". ", 0, quote_start), text.rfind("\n", 0, quote_start)) + 1
+    sentence_start = max(_sentence_start(text, quote_start), text.rfind("\n", 0, quote_start) + 1)
     before = text[sentence_start:quote_start]
     match = _BEFORE.search(before)
     if match:
         groups = {k: v for k, v in match.groupdict().items() if v}
-        who = groups.get("who") or groups.get("who2") or groups.get("who3") or groups.get("pron")
+        who = next((groups[g] for g in ("who", "who2", "who3", "who5", "who6", "pron") if g in groups), None)
         verb = groups.get("verb") or groups.get("verb2") or groups.get("verb4")
         return who, verb
     subject = _SENTENCE_SUBJECT.match(before)
     if subject:  # « grande victoire » inside a sentence whose subject speaks: "Elle s'est dite …"
         return subject.group("who"), None
     return None, None
+
+
+_ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Rep", "Reps", "Sen", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt",
+                            "Adm", "Rev", "Prof", "Del", "St", "Jr", "Sr", "M", "Mme", "Pr"})
+
+
+def _sentence_start(text: str, position: int) -> int:
+    """Where the sentence holding ``position`` starts: after the last ". " that ends a sentence, not
+    an initial (``Laurence H. Tribe``) or a title (``Rep. Moore``)."""
+    end = text.rfind(". ", 0, position)
+    while end > 0:
+        word = re.search(r"(\w+)$", text[max(0, end - 6) : end])
+        initial = word is not None and len(word.group(1)) == 1 and word.group(1).isupper()
+        if word is None or not (word.group(1) in _ABBREVIATIONS or initial):
+            return end + 1
+        end = text.rfind(". ", 0, end)
+    return 0
 
 
 def _name_gender(context: str) -> str | None:
@@ -284,6 +334,9 @@ def _last_named_subject(text: str) -> str | None:
     return names[-1] if names else None
 
 
+CONTINUATION_GAP = 300  # room for the attribution between the two ("…," said X, a professor at Y. "…")
+
+
 def _propagate_to_continuations(quotes: list[Quote], text: str) -> list[Quote]:
     """``“A”, a déclaré M. Lavrov. “B.”``: an unattributed quote that directly continues an
     attributed one in the same paragraph belongs to the same speaker."""
@@ -296,7 +349,7 @@ def _propagate_to_continuations(quotes: list[Quote], text: str) -> list[Quote]:
             and previous is not None
             and previous.speaker
             and "\n" not in text[previous.char_end : quote.char_start]
-            and quote.char_start - previous.char_end < 80
+            and quote.char_start - previous.char_end < CONTINUATION_GAP
         ):
             quote = Quote(quote.text, quote.char_start, quote.char_end, previous.speaker, None, None)
         result.append(quote)

@@ -93,6 +93,17 @@ def test_guillemets_and_straight_quotes_in_seed_002():
         ("Jean Dupont a affirmé que la situation était « très grave ».", "Jean Dupont", "affirmé"),
         ("« Nous irons jusqu'au bout », a déclaré Mme Anne Martin.", "Anne Martin", "déclaré"),
         ('"Unattributed words in the air."', None, None),
+        # an apposition or an age between the name and the verb; a party after the name; a role before it
+        ('"We are ready," Tom Kelly, a retired astronaut who flew twice, said on Monday.', "Tom Kelly", "said"),
+        ('"We are ready," Rep. Ann Moore (D-Wis.) said.', "Ann Moore", "said"),
+        ('"We are ready," county police Chief Ray Jordan said.', "Ray Jordan", "said"),
+        ('"We are ready," city council spokesman Brian Fallon said.', "Brian Fallon", "said"),
+        ('"We are ready." ― Pamela Ruiz', "Pamela Ruiz", None),
+        ('Said Ellis: "The code gets simpler."', "Ellis", None),
+        ('Sen. Claire Rowe (D-Mo.) scolded him: "That is not science."', "Claire Rowe", None),
+        ('Laurence H. Tribe, a law professor, said, "It is a mistake."', "Laurence H. Tribe", "said"),
+        ('In one tweet Friday, Tom Ray said: "We won."', "Tom Ray", "said"),
+        ('When Ana Ruiz arrived, she called the plan "a disaster".', "Ana Ruiz", None),
     ],
 )
 def test_quote_attribution_forms(sentence, speaker, verb):
@@ -150,3 +161,9 @@ def test_dates_in_french_and_english():
     ]
     assert [d.value for d in extract_dates("le 03/04/2024", "fr")] == ["2024-04-03"]
     assert extract_dates("8 000 soldats et 2024 euros", "fr") == []
+
+
+def test_a_quote_after_its_speakers_attribution_sentence_is_theirs():
+    text = ('"The rules are fair," said Michael Oppenheimer, a professor of geosciences and international affairs '
+            'at Princeton University. "They should stay."')
+    assert [q.speaker for q in extract_quotes(text)] == ["Michael Oppenheimer", "Michael Oppenheimer"]
