@@ -211,9 +211,19 @@ def _with_full_name(quote: Quote, text: str) -> Quote:
     return quote
 
 
+MAX_TRAILING_ATTRIBUTION_WORDS = 8
+
+
 def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | None, str | None]:
     after = text[quote_end : _sentence_end(text, quote_end) + 80]
-    for pattern in (_AFTER_FR, _AFTER_EN):
+    # A quote whose words end its sentence ("… escapades.") is followed by its attribution only when
+    # that is the whole next sentence ("Mr. Morgan said."); a longer one ("Russia insisted that …",
+    # "Park said Kim's state is …") is another sentence with its own subject.
+    trailing = text[quote_end : _sentence_end(text, quote_end)]
+    ends_sentence = text[max(0, quote_end - 3) : quote_end].rstrip("»”\" ").endswith(".")
+    own_sentence = ends_sentence and len(trailing.split()) > MAX_TRAILING_ATTRIBUTION_WORDS
+    patterns = () if own_sentence else (_AFTER_FR, _AFTER_EN)
+    for pattern in patterns:
         match = pattern.match(after)
         if match:
             groups = {k: v for k, v in match.groupdict().items() if v}
@@ -236,7 +246,33 @@ def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | Non
     subject = _SENTENCE_SUBJECT.match(before)
     if subject:  # « grande victoire » inside a sentence whose subject speaks: "Elle s'est dite …"
         return subject.group("who"), None
+    if not before.strip():
+        return _introduced(text, quote_start), None
     return None, None
+
+
+# The end of a paragraph that introduces the quote opening the next: "Caddell continued:", "Said Ellis:",
+# "Le ministre Jean Dupont a ajouté :".
+_INTRODUCTION = re.compile(
+    rf"(?:(?P<who>(?:{_TITLES})?{NAME}){_PAREN}{_APPOSITION}\s+(?:\w+\s+){{0,3}}?[a-zà-öø-ÿ]+(?:ed|s|é)\b"
+    rf"[^.!?:«»“”\"]{{0,40}}|\b(?i:said|says|added)\s+(?P<who2>(?:{_TITLES})?{NAME}))\s*:\s*$"
+)
+# A transcript's speaker label at the start of the quote: "PENCE: Well, look, …"
+_TRANSCRIPT_LABEL = re.compile(r"^(?P<who>[A-Z][A-Z'’\-]+(?:\s[A-Z][A-Z'’\-]+)?):\s")
+
+
+def _introduced(text: str, quote_start: int) -> str | None:
+    """The speaker a quote opening its paragraph gets from the line just before it, when that line
+    introduces it and ends with a colon; or from a transcript label at the quote's start."""
+    label = _TRANSCRIPT_LABEL.match(text, quote_start + 1)  # after the opening mark
+    if label:
+        return label.group("who")
+    previous = text[:quote_start].rstrip()
+    if not previous.endswith(":") or "\n" not in text[len(previous) : quote_start]:
+        return None
+    line = previous[previous.rfind("\n") + 1 :]
+    match = _INTRODUCTION.search(line)
+    return (match.group("who") or match.group("who2")) if match else None
 
 
 _ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Rep", "Reps", "Sen", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt",
