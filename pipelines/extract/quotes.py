@@ -95,11 +95,13 @@ _BEFORE = re.compile(
     rf"[^.!?«»“”\"]{{0,80}}?\s*[:,]?\s*$"
     rf"|\b(?P<pron>[Ii]l|[Ee]lle|[Hh]e|[Ss]he)\s+(?:a\s+)?(?:\w+\s+)?(?P<verb4>{_VERBS_FR}|{_VERBS_EN}){_REST_OF_CLAUSE}",
 )
+_IRREGULAR_PAST = (r"(?:took|made|gave|went|said|told|wrote|got|put|sent|saw|spoke|met|ran|began|drew|struck|threw|"
+                   r"brought|thought|felt|kept|left|won|sang|fought|hit|led|paid|read|sold|stood|swore)")
 _SENTENCE_SUBJECT = re.compile(
     # An opening phrase may come first ("In July, ", "At Monday’s debate, ", "Speaking in Novi, Michigan, ").
-    rf"^\W*(?:[^,.;:!?«»“”\"]{{1,60}},\s+){{0,2}}?(?:But\s+|And\s+)?"
+    rf"^\W*(?:[^,.;:!?«»“”\"]{{1,90}},\s+){{0,2}}?(?:But\s+|And\s+)?"
     rf"(?P<who>(?:{_TITLES})?{NAME}|Il|Elle|He|She){_PAREN}\s+(?:a\s+|s['’]est\s+|has\s+|had\s+)?(?:been\s+)?"
-    rf"(?:\w+\s+)?[a-zà-öø-ÿ]+(?:é|ée|és|ait|e|ed|s|ing)\b[^.!?«»“”\"]*$"
+    rf"(?:\w+\s+)?(?:[a-zà-öø-ÿ]+(?:é|ée|és|ait|e|ed|s|ing)|{_IRREGULAR_PAST})\b[^.!?«»“”\"]*$"
 )
 _SUBJECT = re.compile(rf"(?:(?:{_TITLES})?(?P<name>{NAME}))\s+(?:a|avait|has|had|est|was|is)\s+\w+")
 _TITLE_PREFIX = re.compile(rf"^{_TITLES}")
@@ -215,7 +217,7 @@ MAX_TRAILING_ATTRIBUTION_WORDS = 8
 
 
 def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | None, str | None]:
-    after = text[quote_end : _sentence_end(text, quote_end) + 80]
+    after = text[quote_end : _sentence_end(text, quote_end) + 80].split("\n", 1)[0]  # never the next paragraph's
     # A quote whose words end its sentence ("… escapades.") is followed by its attribution only when
     # that is the whole next sentence ("Mr. Morgan said."); a longer one ("Russia insisted that …",
     # "Park said Kim's state is …") is another sentence with its own subject.
@@ -314,11 +316,19 @@ _SPEAKING_SUBJECT = re.compile(
 )
 
 
+_SPEECH_SUBJECT = re.compile(rf"(?P<name>{NAME})(?:,[^,.;]{{1,80}},)?\s+(?:{_VERBS_EN}|{_VERBS_FR_PRESENT})\b")
+
+
 def _nearest_speaking_subject(text: str) -> str | None:
-    """The last name that is the subject of a clause ("Moore, who trains in Canberra, said …")."""
-    names = [_clean_name(m.group("name")) for m in _SPEAKING_SUBJECT.finditer(text)]
-    names = [n for n in names if n and not _is_common_word(n, text)]
-    return names[-1] if names else None
+    """The last name that is the subject of a clause ("Moore, who trains in Canberra, said …"):
+    of a verb of speech if there is one ("DuVernay said she felt the 13th Amendment was …"), else of
+    any clause."""
+    for pattern in (_SPEECH_SUBJECT, _SPEAKING_SUBJECT):
+        names = [_clean_name(m.group("name")) for m in pattern.finditer(text)]
+        names = [n for n in names if n and not _is_common_word(n, text)]
+        if names:
+            return names[-1]
+    return None
 
 
 def _is_common_word(name: str, text: str) -> bool:
