@@ -95,12 +95,22 @@ _BEFORE = re.compile(
     rf"[^.!?«»“”\"]{{0,80}}?\s*[:,]?\s*$"
     rf"|\b(?P<pron>[Ii]l|[Ee]lle|[Hh]e|[Ss]he)\s+(?:a\s+)?(?:\w+\s+)?(?P<verb4>{_VERBS_FR}|{_VERBS_EN}){_REST_OF_CLAUSE}",
 )
+_NOT_NAMES = {
+    "Le", "La", "Les", "Un", "Une", "Des", "Ce", "Cette", "Il", "Elle", "The", "A", "An", "This", "That", "It",
+    "Dans", "Lors", "Depuis", "Alors", "Selon", "Mais", "Et", "Pour", "In", "On", "At", "But", "And",
+    # sentence openers a capitalized run may start with ("When Clinton", "Following Monday’s")
+    "When", "While", "Since", "After", "Before", "If", "As", "Although", "Because", "So", "Then", "Now", "Still",
+    "With", "Without", "Following", "During", "All", "His", "Her", "Their", "Its", "Our", "My", "Another",
+    "Only", "Even", "Also", "Yet", "Said", "Asked", "Speaking", "Quand", "Après", "Avant", "Comme", "Si",
+}
+_NOT_A_SUBJECT = rf"(?!(?:{'|'.join(sorted(_NOT_NAMES))})\b)"  # "At Monday’s debate, Clinton …"
 _IRREGULAR_PAST = (r"(?:took|made|gave|went|said|told|wrote|got|put|sent|saw|spoke|met|ran|began|drew|struck|threw|"
                    r"brought|thought|felt|kept|left|won|sang|fought|hit|led|paid|read|sold|stood|swore)")
 _SENTENCE_SUBJECT = re.compile(
     # An opening phrase may come first ("In July, ", "At Monday’s debate, ", "Speaking in Novi, Michigan, ").
     rf"^\W*(?:[^,.;:!?«»“”\"]{{1,90}},\s+){{0,2}}?(?:But\s+|And\s+)?"
-    rf"(?P<who>(?:{_TITLES})?{NAME}|Il|Elle|He|She){_PAREN}\s+(?:a\s+|s['’]est\s+|has\s+|had\s+)?(?:been\s+)?"
+    rf"(?P<who>{_NOT_A_SUBJECT}(?:{_TITLES})?{NAME}|[Ii]l|[Ee]lle|[Hh]e|[Ss]he){_PAREN}\s+(?:a\s+|s['’]est\s+|has\s+|had\s+)?"
+    rf"(?:been\s+)?"
     rf"(?:\w+\s+)?(?:[a-zà-öø-ÿ]+(?:é|ée|és|ait|e|ed|s|ing)|{_IRREGULAR_PAST})\b[^.!?«»“”\"]*$"
 )
 _SUBJECT = re.compile(rf"(?:(?:{_TITLES})?(?P<name>{NAME}))\s+(?:a|avait|has|had|est|was|is)\s+\w+")
@@ -110,14 +120,6 @@ _TITLE_WORDS = {
     "Spokesperson", "Spokesman", "Spokeswoman", "Senator", "Governor", "Mayor", "Director", "Defence", "Defense",
     "State", "Vice", "Chairman", "Chair", "CEO", "Coach", "Captain", "Professor", "Prof", "Dr", "Sir", "Lady",
     "Président", "Ministre", "Premier", "Général", "Directeur", "Directrice", "Maire", "Secrétaire",
-}
-_NOT_NAMES = {
-    "Le", "La", "Les", "Un", "Une", "Des", "Ce", "Cette", "Il", "Elle", "The", "A", "An", "This", "That", "It",
-    "Dans", "Lors", "Depuis", "Alors", "Selon", "Mais", "Et", "Pour", "In", "On", "At", "But", "And",
-    # sentence openers a capitalized run may start with ("When Clinton", "Following Monday’s")
-    "When", "While", "Since", "After", "Before", "If", "As", "Although", "Because", "So", "Then", "Now", "Still",
-    "With", "Without", "Following", "During", "All", "His", "Her", "Their", "Its", "Our", "My", "Another",
-    "Only", "Even", "Also", "Yet", "Said", "Asked", "Speaking", "Quand", "Après", "Avant", "Comme", "Si",
 }
 # A run of capitals that names a day, a month or a number is no speaker ("Friday", "Twenty-nine").
 _NOT_SPEAKERS = re.compile(
@@ -192,6 +194,7 @@ def extract_quotes(text: str) -> list[Quote]:
                     _last_name_of_gender(outside[: match.start()], gender)
                     or _nearest_speaking_subject(outside[position : match.start()])
                     or last_speaker
+                    or _last_full_name(outside[outside.rfind("\n", 0, match.start()) + 1 : match.start()])
                 )
         if speaker:
             last_speaker = speaker
@@ -221,7 +224,7 @@ def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | Non
     # A quote whose words end its sentence ("… escapades.") is followed by its attribution only when
     # that is the whole next sentence ("Mr. Morgan said."); a longer one ("Russia insisted that …",
     # "Park said Kim's state is …") is another sentence with its own subject.
-    trailing = text[quote_end : _sentence_end(text, quote_end)]
+    trailing = text[quote_end : _sentence_end(text, quote_end)].split("\n", 1)[0]
     ends_sentence = text[max(0, quote_end - 3) : quote_end].rstrip("»”\" ").endswith(".")
     own_sentence = ends_sentence and len(trailing.split()) > MAX_TRAILING_ATTRIBUTION_WORDS
     patterns = () if own_sentence else (_AFTER_FR, _AFTER_EN)
@@ -369,6 +372,13 @@ def _last_name_of_gender(text: str, gender: str | None) -> str | None:
         if name and len(name.split()) >= 2 and _name_gender(text[: match.start()]) == gender:
             return name
     return None
+
+
+def _last_full_name(text: str) -> str | None:
+    """The last name of two words or more in ``text`` (the paragraph before a pronoun nobody else fits)."""
+    names = [_clean_name(m.group(0)) for m in _NAME_RE.finditer(text)]
+    names = [n for n in names if n and len(n.split()) >= 2]
+    return names[-1] if names else None
 
 
 def _last_named_subject(text: str) -> str | None:
