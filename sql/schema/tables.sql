@@ -139,6 +139,7 @@ CREATE TABLE IF NOT EXISTS "quotes" (
     "speaker" VARCHAR,
     "speaker_text" VARCHAR,
     "verb" VARCHAR,
+    "speaker_entity_id" VARCHAR,
     "char_start" INTEGER NOT NULL,
     "char_end" INTEGER NOT NULL,
     "paragraph_ordinal" INTEGER NOT NULL

@@ -51,3 +51,25 @@ FROM (
 )
 GROUP BY entity_id, alias
 ORDER BY entity_id, alias;
+
+-- Quote speakers point at their entity: the person or organisation of the same document one of
+-- whose mentions is written or named as the speaker (case- and accent-insensitive). Ties: the entity
+-- with more mentions in the document, then the smaller entity_id.
+UPDATE quotes SET speaker_entity_id = NULL WHERE speaker_entity_id IS NOT NULL;
+UPDATE quotes SET speaker_entity_id = link.entity_id
+FROM (
+    SELECT q.doc_id, q.char_start, arg_min(c.entity_id, (-c.n, c.entity_id)) AS entity_id
+    FROM quotes q
+    JOIN (
+        SELECT doc_id, entity_id, name_key, count(*) OVER (PARTITION BY doc_id, entity_id) AS n
+        FROM (
+            SELECT doc_id, entity_id, lower(strip_accents(text)) AS name_key FROM entity_mentions
+            WHERE type IN ('PER', 'ORG')
+            UNION ALL
+            SELECT doc_id, entity_id, lower(strip_accents(canonical)) FROM entity_mentions WHERE type IN ('PER', 'ORG')
+        )
+    ) c ON c.doc_id = q.doc_id AND c.name_key = lower(strip_accents(q.speaker))
+    WHERE q.speaker IS NOT NULL
+    GROUP BY q.doc_id, q.char_start
+) link
+WHERE quotes.doc_id = link.doc_id AND quotes.char_start = link.char_start;

@@ -146,6 +146,14 @@ def test_quotes_with_speakers(con):
         "WHERE q.speaker_text = 'M. Lavrov' LIMIT 1",
     )[0]
     assert quote in doc_text[start:end]
+    linked = rows(
+        con,
+        "SELECT DISTINCT e.name, e.type, q.speaker_type FROM quotes_with_speakers q "
+        "JOIN entities e ON e.entity_id = q.speaker_entity_id WHERE q.speaker = 'Sergueï Lavrov'",
+    )
+    assert linked == [("Sergueï Lavrov", "PER", "PER")]  # the speaker links to the entity of the same name
+    unlinked = rows(con, "SELECT count(*) FROM quotes WHERE speaker IS NULL AND speaker_entity_id IS NOT NULL")
+    assert unlinked == [(0,)]
 
 
 def test_entity_views(con):
