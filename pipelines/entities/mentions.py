@@ -10,7 +10,10 @@ Japanese and an analyst can tell the two apart.
 What the model sees is the article's clean paragraphs (title, standfirst,
 headings, body; never the footer, captions or hashtag lines) with typographic
 quotes, apostrophes and non-breaking spaces replaced one character for one, so
-offsets still point into ``documents.text``. Spans are then repaired (hyphenated
+offsets still point into ``documents.text``. All-caps lines (wire headlines) go to neither:
+their names come from the rest of the document and the gazetteer
+(:mod:`pipelines.entities.context`); without a model, a surname alone is the person the
+document names in full. Spans are then repaired (hyphenated
 names: ``Kim Jong`` + ``-un``), cleaned of junk (pronouns, single letters,
 ``Photo``, elided fragments), and normalized: titles and articles stripped,
 short forms attached to the full name in the same document (``Lavrov`` ->
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from pipelines.entities.context import caps_mentions, is_all_caps, known_names, surname_mentions
 from pipelines.entities.models import MODELS, EntityConfig, model_text, spacy_mentions
 from pipelines.entities.normalize import normalize_mentions
 from pipelines.entities.rules import fallback_mentions, merge, role_person_mentions
@@ -35,6 +39,8 @@ def extract_mentions(
     Each clean paragraph is (ordinal, char_start in the document, text).
     """
     documents = list(documents)
+    # All-caps lines (wire headlines) are matched against the rest of the document instead.
+    cased = [[p for p in paragraphs if not is_all_caps(p[2])] for _, _, paragraphs in documents]
     by_model: dict[str, list[int]] = {}
     for index, (_, language, _) in enumerate(documents):
         model = config.pipelines.get(language)
@@ -43,17 +49,25 @@ def extract_mentions(
     results: dict[int, list[Mention]] = {}
     for model_name, indexes in by_model.items():
         nlp = MODELS.get(model_name)
-        units = [(i, ordinal, start, text) for i in indexes for ordinal, start, text in documents[i][2]]
+        units = [(i, ordinal, start, text) for i in indexes for ordinal, start, text in cased[i]]
         docs = nlp.pipe((model_text(u[3]) for u in units), batch_size=config.batch_size)
+        for i in indexes:
+            results[i] = []
         for (i, ordinal, start, text), doc in zip(units, docs, strict=True):
             found = spacy_mentions(doc, text, ordinal, start, f"spacy:{model_name}")
-            results.setdefault(i, []).extend(merge(found, role_person_mentions(text, ordinal, start)))
+            results[i].extend(merge(found, role_person_mentions(text, ordinal, start)))
     for index, (doc_id, _, paragraphs) in enumerate(documents):
         mentions = results.get(index)
         if mentions is None:
             mentions = [
-                m for ordinal, start, text in paragraphs
+                m for ordinal, start, text in cased[index]
                 for m in merge(role_person_mentions(text, ordinal, start), fallback_mentions(text, ordinal, start))
             ]
+            mentions = merge(mentions, surname_mentions(cased[index], mentions))
+        names = known_names(mentions)
+        for ordinal, start, text in paragraphs:
+            if is_all_caps(text):
+                mentions.extend(caps_mentions(text, ordinal, start, names))
+        mentions.sort(key=lambda m: (m.char_start, m.char_end))
         yield doc_id, normalize_mentions(mentions, "\n".join(text for _, _, text in paragraphs))
 

@@ -185,3 +185,23 @@ def test_spelling_variants_merge_with_a_reason_and_different_people_never_do():
         assert reasons["Volodymyr Zelensky"].startswith("spelling:")
         assert con.execute("SELECT count(DISTINCT entity_id) FROM entity_mentions WHERE canonical LIKE 'Choe%'"
                            ).fetchone()[0] == 1
+
+
+def test_an_all_caps_headline_is_read_through_the_names_of_the_document():
+    paragraphs = [
+        (1, 0, "RUGBY UNION - CUTTITTA BACK FOR ITALY AFTER A YEAR"),
+        (2, 51, "Italy recalled Marcello Cuttitta on Friday for their friendly against Scotland at Murrayfield."),
+    ]
+    config = EntityConfig(pipelines=pipeline_map({"de": ""}))
+    _, mentions = next(extract_mentions([("d", "de", paragraphs)], config))  # a language without a model
+    found = {(m.text, m.type) for m in mentions if m.paragraph_ordinal == 1}
+    assert found == {("CUTTITTA", "PER"), ("ITALY", "LOC")}  # not "RUGBY UNION - CUTTITTA BACK FOR ITALY"
+    text = "\n".join(p[2] for p in paragraphs)
+    assert all(text[m.char_start : m.char_end] == m.text for m in mentions)
+
+
+def test_without_a_model_a_surname_alone_is_the_person_named_in_full():
+    paragraphs = [(1, 0, "The striker Ali Bitar scored twice on Sunday."), (2, 46, "Bitar said the team was ready.")]
+    _, mentions = next(extract_mentions([("d", "de", paragraphs)], EntityConfig(pipelines={})))
+    bitar = [m for m in mentions if m.text == "Bitar"]
+    assert len(bitar) == 1 and bitar[0].type == "PER" and bitar[0].canonical == "Ali Bitar"
