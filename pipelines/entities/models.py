@@ -23,7 +23,11 @@ LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC
           "NORP": "MISC", "FAC": "LOC", "EVENT": "MISC", "PRODUCT": "MISC"}
 _TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "\u00a0": " ",
                              "\u202f": " ", "\u2009": " ", "–": "-", "—": "-"})
-_HYPHEN_TAIL = re.compile(r"-[a-zà-öø-ÿ]{1,12}\b")
+# "Kim Jong" + "-un": a name's lower-case tail the model cut; never an English compound ("New York-based").
+_HYPHEN_TAIL = re.compile(
+    r"-(?!(?:based|born|led|owned|backed|run|style|made|era|bound|controlled|funded|sponsored|linked|"
+    r"area|type|class|wide|level|related|affiliated)\b)[a-zà-öø-ÿ]{1,12}\b"
+)
 
 
 def _preference(name: str) -> tuple[int, bool, str]:

@@ -32,17 +32,34 @@ class Mention:
 
 
 
+_LEADING_WORD = re.compile(r"\w+['’\s]+")
+_TRAILING_NUMBERS = re.compile(r"(?:\s+[\d][\d.,:/\-]*)+$")  # "Durham 114", "Seoul 1996-08-30"
+_POSSESSIVE = re.compile(r"['’]s$")
+_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "U.S", to keep its last dot
+_ARTICLE = re.compile(r"The\s+(?=\S+\s+\S)")  # "The United States", not "The Hague"
+
+
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """No surrounding punctuation or spaces, no leading lowercase words (``la Chine``)."""
+    """No surrounding punctuation or spaces, no leading lowercase words (``la Chine``) or article
+    before a longer name (``The United States``), no trailing figures (``Durham 114``) or
+    possessive (``Reagan's``); an abbreviation keeps its dots (``U.S.``)."""
     while start < end and not text[start].isalnum():
         start += 1
     while start < end and text[start].islower():
-        match = re.compile(r"\w+['’\s]+").match(text, start, end)
+        match = _LEADING_WORD.match(text, start, end)
         if match is None:
             break
         start = match.end()
+    if (article := _ARTICLE.match(text, start, end)) is not None:
+        start = article.end()
     while end > start and not text[end - 1].isalnum():
         end -= 1
+    if (figures := _TRAILING_NUMBERS.search(text, start, end)) is not None and figures.start() > start:
+        end = figures.start()
+    if (possessive := _POSSESSIVE.search(text, start, end)) is not None and possessive.start() > start:
+        end = possessive.start()
+    if end < len(text) and text[end] == "." and _ABBREVIATION.fullmatch(text, start, end):
+        end += 1
     return start, end
 
 

@@ -205,3 +205,17 @@ def test_without_a_model_a_surname_alone_is_the_person_named_in_full():
     _, mentions = next(extract_mentions([("d", "de", paragraphs)], EntityConfig(pipelines={})))
     bitar = [m for m in mentions if m.text == "Bitar"]
     assert len(bitar) == 1 and bitar[0].type == "PER" and bitar[0].canonical == "Ali Bitar"
+
+
+@pytest.mark.parametrize(("text", "model_span", "name"), [
+    ("the U.S. said so", "the U.S", "U.S."),  # an abbreviation keeps its last dot
+    ("Durham 114 all out", "Durham 114", "Durham"),  # a score table's figures are not the name
+    ("Ronald Reagan's plan", "Ronald Reagan's", "Ronald Reagan"),
+    ("The United States is", "The United States", "United States"),
+    ("The Hague court", "The Hague", "The Hague"),
+])
+def test_spans_are_trimmed_to_the_name(text, model_span, name):
+    from pipelines.entities.spans import trim
+
+    start, end = trim(text, 0, len(model_span))
+    assert text[start:end] == name
