@@ -12,12 +12,15 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from pipelines.entities.gazetteer import fold
 from pipelines.entities.spans import Mention, is_junk, trim
+from pipelines.text.structure import AGENCIES
 
 # Preferred pipeline sizes when a language has several: larger models tag better; a transformer
 # pipeline (trf) needs spacy-transformers and a GPU to be worth it, so it comes last.
 _SIZE_RANK = {"lg": 0, "md": 1, "sm": 2, "trf": 3}
 _SIZE = re.compile(r"_(sm|md|lg|trf)(?:_|$)")
+AGENCY_KEYS = frozenset(fold(a) for a in AGENCIES)
 _OFFICIAL = re.compile(r"[a-z]{2,3}_core_(?:web|news)_(?:sm|md|lg|trf)")
 LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "MISC": "MISC",
           "NORP": "MISC", "FAC": "LOC", "EVENT": "MISC", "PRODUCT": "MISC"}
@@ -120,6 +123,8 @@ def spacy_mentions(doc, text: str, ordinal: int, offset: int, method: str) -> li
         surface = text[start:end]
         if is_junk(surface, text, start):
             continue
+        if fold(surface) in AGENCY_KEYS:
+            label = "ORG"  # "Reuters", "Interfax": the models often take a news agency for a place
         mentions.append(Mention(surface, label, offset + start, offset + end, ordinal, method))
     return mentions
 

@@ -13,6 +13,7 @@ import re
 
 from pipelines.entities import gazetteer
 from pipelines.entities.spans import JUNK, Mention, is_junk
+from pipelines.text.structure import AGENCIES
 
 # "la ministre nord-coréenne des Affaires étrangères Choe Song-hee": a name right after a role.
 _ROLE = re.compile(
@@ -89,9 +90,15 @@ def _split_possessives(text: str, start: int, end: int) -> list[tuple[int, int]]
     return [(a, b) for a, b in spans if b > a]
 
 
+AGENCY_NAMES = frozenset(gazetteer.fold(a) for a in AGENCIES)
+SPORTS_CITY = 100_000  # "Manchester City", "CSKA Moscow": a big city inside a longer name is a club or a firm
+
+
 def _fallback_type(surface: str, sentence_start: bool) -> tuple[str, str] | None:
     """(type, method) for a capitalized run without a model, or None when it is not a name."""
     words = surface.split()
+    if gazetteer.fold(surface) in AGENCY_NAMES:
+        return "ORG", "rule"
     place = gazetteer.lookup(surface)
     lowered = {w.casefold() for w in words}
     if place and (place[2] == 0 or place[2] >= (gazetteer.BIG_CITY if sentence_start else gazetteer.SMALL_CITY)):
@@ -100,8 +107,8 @@ def _fallback_type(surface: str, sentence_start: bool) -> tuple[str, str] | None
         return None  # events and demonyms ("North Korean") are not people, places or organisations
     if lowered & _ORG_WORDS or (surface.isupper() and 2 <= len(surface) <= 6 and surface.isalpha()):
         return "ORG", "rule"
-    if len(words) >= 2 and any(gazetteer.lookup(w) and gazetteer.lookup(w)[2] == 0 for w in words):
-        return "ORG", "rule"  # "Athletics Australia": a country inside a longer name
+    if len(words) >= 2 and any((p := gazetteer.lookup(w)) and (p[2] == 0 or p[2] >= SPORTS_CITY) for w in words):
+        return "ORG", "rule"  # "Athletics Australia", "CSKA Moscow": a country or a big city inside a longer name
     if lowered & _LOC_WORDS and len(words) >= 2:
         return "LOC", "rule"
     if 2 <= len(words) <= 3 and not sentence_start:

@@ -51,8 +51,8 @@ class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
 
     name = "text"
     # 3: repetition within the dump only, own language in shares, tag lists; 4: dates; 5: lines;
-    # 6: asides leave the context, rows of links are menus, a lone "By" line
-    version = "6"
+    # 6: asides leave the context, rows of links are menus, a lone "By" line; 7: quote speakers, more agencies
+    version = "7"
     upstream = INGEST
     chunk_size = 100
 

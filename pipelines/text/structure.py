@@ -36,7 +36,10 @@ _BYLINE_PREFIX = re.compile(
     r"redaktion)\s*:\s*)",
     re.IGNORECASE,
 )
-_AGENCIES = r"Reuters|AFP|AP|Associated Press|dpa|EFE|ANSA|Bloomberg|Belga|ATS|Lusa|Europa Press|Agence France-Presse"
+# News agencies, as bylines and credits name them (the entity stage types them as organisations too).
+AGENCIES = ("Reuters", "AFP", "AP", "Associated Press", "dpa", "EFE", "ANSA", "Bloomberg", "Belga", "ATS", "Lusa",
+            "Europa Press", "Agence France-Presse", "Interfax", "Xinhua", "Kyodo", "Yonhap", "TASS", "PAP", "APA")
+_AGENCIES = "|".join(re.escape(a) for a in AGENCIES)
 # "Jane Miller, Reuters": a name and the agency it writes for; "AFP 30 avril 2015 à 07:19": the agency alone.
 _AGENCY_BYLINE = re.compile(
     rf"^(?P<who>[A-ZÀ-Ý][\w'’.\-]+(?:\s[A-ZÀ-Ý][\w'’.\-]+){{1,3}})\s*[,/]\s*(?:{_AGENCIES})$"
