@@ -94,6 +94,15 @@ AGENCY_NAMES = frozenset(gazetteer.fold(a) for a in AGENCIES)
 SPORTS_CITY = 100_000  # "Manchester City", "CSKA Moscow": a big city inside a longer name is a club or a firm
 
 
+def _is_country_or_big_city(word: str) -> bool:
+    """A country, or a big city under its own name (not one of its aliases: "Ali", "Florence")."""
+    place = gazetteer.lookup(word)
+    if place is None:
+        return False
+    own_name = gazetteer.fold(place[0]) == gazetteer.fold(word)
+    return place[2] == 0 or (place[2] >= SPORTS_CITY and len(word) >= 4 and own_name)
+
+
 def _fallback_type(surface: str, sentence_start: bool) -> tuple[str, str] | None:
     """(type, method) for a capitalized run without a model, or None when it is not a name."""
     words = surface.split()
@@ -107,7 +116,7 @@ def _fallback_type(surface: str, sentence_start: bool) -> tuple[str, str] | None
         return None  # events and demonyms ("North Korean") are not people, places or organisations
     if lowered & _ORG_WORDS or (surface.isupper() and 2 <= len(surface) <= 6 and surface.isalpha()):
         return "ORG", "rule"
-    if len(words) >= 2 and any((p := gazetteer.lookup(w)) and (p[2] == 0 or p[2] >= SPORTS_CITY) for w in words):
+    if len(words) >= 2 and any(_is_country_or_big_city(w) for w in words):
         return "ORG", "rule"  # "Athletics Australia", "CSKA Moscow": a country or a big city inside a longer name
     if lowered & _LOC_WORDS and len(words) >= 2:
         return "LOC", "rule"
