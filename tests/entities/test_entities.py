@@ -219,3 +219,12 @@ def test_spans_are_trimmed_to_the_name(text, model_span, name):
 
     start, end = trim(text, 0, len(model_span))
     assert text[start:end] == name
+
+
+def test_nations_states_and_regions_come_from_iso_3166_2():
+    assert lookup("Scotland")[1] == lookup("Wales")[1] == lookup("Cymru")[1] == "GB"
+    assert lookup("Texas")[1] == "US" and lookup("Bayern")[1] == "DE" and lookup("Catalunya")[1] == "ES"
+    paragraphs = [(1, 0, "The match between Scotland and Wales was moved from Texas to Bayern.")]
+    _, mentions = next(extract_mentions([("d", "de", paragraphs)], EntityConfig(pipelines={})))
+    assert {(m.canonical, m.type, m.country_code) for m in mentions} == {
+        ("Scotland", "LOC", "GB"), ("Wales", "LOC", "GB"), ("Texas", "LOC", "US"), ("Bayern", "LOC", "DE")}
