@@ -91,7 +91,8 @@ _BEFORE = re.compile(
     rf"|\b(?i:said)\s+(?P<who5>(?:{_TITLES})?{NAME})\s*:\s*$"
     # "Democratic Sen. Claire McCaskill (D-Mo.) scolded him: “…”": a subject, a verb, a colon
     rf"|(?P<who6>(?:{_TITLES})?{NAME}){_PAREN}\s+(?:\w+ly\s+)?[a-z]+(?:ed|s)\b[^.!?:«»“”\"]{{0,40}}:\s*$"
-    rf"|(?i:selon|pour|according to|for)\s+{_ROLE_WORDS}(?P<who3>(?:{_TITLES})?{NAME}){_APPOSITION}"
+    rf"|(?i:selon|pour|according to|for|laut|según|segun|secondo|segundo|volgens)\s+{_ROLE_WORDS}"
+    rf"(?P<who3>(?:{_TITLES})?{NAME}){_APPOSITION}"
     rf"[^.!?«»“”\"]{{0,80}}?\s*[:,]?\s*$"
     rf"|\b(?P<pron>[Ii]l|[Ee]lle|[Hh]e|[Ss]he)\s+(?:a\s+)?(?:\w+\s+)?(?P<verb4>{_VERBS_FR}|{_VERBS_EN}){_REST_OF_CLAUSE}",
 )

@@ -104,6 +104,8 @@ def test_guillemets_and_straight_quotes_in_seed_002():
         ('Laurence H. Tribe, a law professor, said, "It is a mistake."', "Laurence H. Tribe", "said"),
         ('In one tweet Friday, Tom Ray said: "We won."', "Tom Ray", "said"),
         ('When Ana Ruiz arrived, she called the plan "a disaster".', "Ana Ruiz", None),
+        ('Según Ana Ruiz, "la situación es grave".', "Ana Ruiz", None),
+        ('Laut Jan Kupitz, "die Lage ist ernst".', "Jan Kupitz", None),
     ],
 )
 def test_quote_attribution_forms(sentence, speaker, verb):
