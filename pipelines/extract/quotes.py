@@ -79,6 +79,9 @@ _AFTER_EN = re.compile(
     rf"|^\s*[,.]?\s*[―—–]\s*(?P<who5>{NAME})"
     # "Tulsa police Chief Chuck Jordan said", "Trump lawyer Marc Kasowitz said": a role, then the full name
     rf"|^\s*[,.]?\s*(?:[\w’'.\-]+\s+){{1,5}}?(?P<who6>(?:{_TITLES})?{NAME}\s+{NAME}){_PAREN}\s+(?P<verb6>{_VERBS_EN})\b"
+    # "…," the minister said / said the spokeswoman: resolved to the name the text gave that role
+    rf"|^\s*[,.]?\s*(?P<role7>the\s+[a-z]+)\s+(?P<verb7>{_VERBS_EN})\b"
+    rf"|^\s*[,.]?\s*(?P<verb8>{_VERBS_EN})\s+(?P<role8>the\s+[a-z]+)\s*[.,]"
 )
 # Before the quote: "Lavrov a affirmé que « " / "selon X, « " / 'Blinken said: "' / 'according to X, "'
 _REST_OF_CLAUSE = r",?(?:\s*(?:que|qu['’]|that)\b[^.!?«“\"]{0,160}|\s+[^.!?«“\"]{0,120})?\s*[:,]?\s*$"
@@ -239,8 +242,9 @@ def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | Non
                         None)
             if who:
                 return who, verb
-            if groups.get("role5"):
-                return groups["role5"], verb  # "a déclaré le ministre": resolved from the role later
+            role = groups.get("role5") or groups.get("role7") or groups.get("role8")
+            if role:  # "a déclaré le ministre", "the minister said": resolved from the role later
+                return role, verb or groups.get("verb7") or groups.get("verb8")
     sentence_start = max(_sentence_start(text, quote_start), text.rfind("\n", 0, quote_start) + 1)
     before = text[sentence_start:quote_start]
     match = _BEFORE.search(before)
@@ -342,7 +346,7 @@ def _is_common_word(name: str, text: str) -> bool:
 
 def _resolve_role(role: str, text: str) -> str | None:
     """"le ministre" -> the full name the text gave shortly after "ministre" earlier."""
-    noun = re.sub(r"^(?:l['’]|le\s+|la\s+)", "", role)
+    noun = re.sub(r"^(?:l['’]|le\s+|la\s+|the\s+)", "", role)
     names = []
     for cue in re.finditer(rf"\b(?i:{re.escape(noun)})\b", text):
         window = re.match(r"[^.;«»“”\"]{0,70}", text[cue.end() :]).group(0)

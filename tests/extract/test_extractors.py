@@ -165,6 +165,12 @@ def test_dates_in_french_and_english():
     assert extract_dates("8 000 soldats et 2024 euros", "fr") == []
 
 
+def test_the_minister_is_the_name_the_text_gave_that_role():
+    text = 'Foreign Minister Sergei Lavrov arrived in Pyongyang on Monday. "We are friends," the minister said.'
+    quote = extract_quotes(text)[0]
+    assert (quote.speaker, quote.speaker_text, quote.verb) == ("Sergei Lavrov", "the minister", "said")
+
+
 def test_a_quote_after_its_speakers_attribution_sentence_is_theirs():
     text = ('"The rules are fair," said Michael Oppenheimer, a professor of geosciences and international affairs '
             'at Princeton University. "They should stay."')
