@@ -20,6 +20,17 @@ _TITLES = re.compile(
 _ARTICLES = re.compile(r"^(?:(?:la|le|les|the|el|los|las|der|die|das|il|lo|gli)\s+|l['’]\s*)", re.IGNORECASE)
 
 
+# The last word of a sports club's name after its place: "Manchester City", "Bolton Wanderers", "Stade Rennais".
+# ("County" and "Town" name places as often as clubs: Orange County, Old Town.)
+_CLUB_WORDS = frozenset({"city", "united", "rovers", "athletic", "athletico", "wanderers", "albion", "fc", "sc", "ac",
+                         "cf", "hotspur", "rangers", "olympique", "sporting", "dynamo", "dinamo"})
+
+
+def _is_club(name: str) -> bool:
+    words = name.split()
+    return len(words) >= 2 and words[-1].casefold() in _CLUB_WORDS and gazetteer.lookup(name) is None
+
+
 def _lowercase_words(context: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"\w+", context) if w.islower())
 
@@ -54,6 +65,8 @@ def normalize_mentions(mentions: list[Mention], context: str = "") -> list[Menti
             or (len(canonical.split()) == 1 and folded_canonical in person_tokens and not gazetteer.lookup(canonical))
         ):
             entity_type = "PER"  # the model's "Choe" LOC is the Choe Son Hui named elsewhere in the text
+        if entity_type == "LOC" and _is_club(canonical):
+            entity_type = "ORG"  # "Manchester City", "Notts County": a club, not the place (but "Mexico City" stays)
         surface = mention.text
         tokens = canonical.split()
         if entity_type != "PER" and len(tokens) >= 2 and gazetteer.fold(tokens[-1]) in person_tokens:
