@@ -175,7 +175,7 @@ def extract_quotes(text: str) -> list[Quote]:
         group = next(g for g in ("a", "b", "c") if match.group(g) is not None)
         inner = match.group(group)
         stripped = inner.strip()
-        if sum(c.isalpha() for c in stripped) < 3:
+        if sum(c.isalpha() for c in stripped) < 3 or _is_title_of_work(stripped, text[: match.start()]):
             continue
         start = match.start(group) + (len(inner) - len(inner.lstrip()))
         last_speaker = _last_named_subject(text[position : match.start()]) or last_speaker
@@ -205,6 +205,26 @@ def extract_quotes(text: str) -> list[Quote]:
         quotes.append(Quote(stripped, start, start + len(stripped), speaker, speaker_text, verb))
         position = match.end()
     return [_with_full_name(q, outside) for q in _propagate_to_continuations(quotes, text)]
+
+
+_SMALL_WORDS = frozenset({"of", "the", "and", "a", "an", "in", "on", "to", "for", "with", "at", "de", "la", "le",
+                          "les", "du", "des", "et", "en", "à"})
+# What introduces the name of a show, a film or a document: "MSNBC's “Morning Joe”", "on “Face the Nation”",
+# "an episode of", "titled", and markup attributes (author="…"). Not "of" alone: "a goal of “Peace Through
+# Strength”", "chants of “Bobby!”" are words somebody said.
+_WORK_CUE = re.compile(r"(?:['’]s|\bon|\bepisode of|\btitled|\bcalled|\bshow|\bprogram(?:me)?|\bémission|=)\s*$",
+                       re.IGNORECASE)
+
+
+def _is_title_of_work(inner: str, before: str) -> bool:
+    """A show's, a book's or a film's name in quotation marks, not anybody's words: a few words, all
+    capitalized but the small ones, right after a cue (``on CNN's “State of the Union.”``)."""
+    if before.endswith("="):
+        return True
+    words = re.findall(r"[^\W\d_][\w'’\-]*", inner)
+    if not 1 <= len(words) <= 7 or not _WORK_CUE.search(before[-20:]):
+        return False
+    return all(w[0].isupper() for w in words if w.casefold() not in _SMALL_WORDS) and words[0][0].isupper()
 
 
 def _with_full_name(quote: Quote, text: str) -> Quote:

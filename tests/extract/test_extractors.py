@@ -165,6 +165,12 @@ def test_dates_in_french_and_english():
     assert extract_dates("8 000 soldats et 2024 euros", "fr") == []
 
 
+def test_the_name_of_a_show_is_no_quote_but_a_slogan_is():
+    text = ('Pence said on CNN\'s "State of the Union." that he was ready. '
+            'Trump proclaimed a goal of "Peace Through Strength." and the crowd chanted "Bobby!"')
+    assert [q.text for q in extract_quotes(text)] == ["Peace Through Strength.", "Bobby!"]
+
+
 def test_the_minister_is_the_name_the_text_gave_that_role():
     text = 'Foreign Minister Sergei Lavrov arrived in Pyongyang on Monday. "We are friends," the minister said.'
     quote = extract_quotes(text)[0]
