@@ -204,7 +204,46 @@ def extract_quotes(text: str) -> list[Quote]:
             last_speaker = speaker
         quotes.append(Quote(stripped, start, start + len(stripped), speaker, speaker_text, verb))
         position = match.end()
+    quotes = _with_open_paragraphs(quotes, text)
     return [_with_full_name(q, outside) for q in _propagate_to_continuations(quotes, text)]
+
+
+# A paragraph that opens a quotation and leaves it open: the quote goes on in the next paragraph, which
+# opens with a quotation mark again (the newspaper convention for a quote of several paragraphs).
+_OPEN_PARAGRAPH = re.compile(  # the other kind of marks may appear inside (a title in “ ” within a "…" quote)
+    r"(?m)^[ \t]*(?:(?P<mark>“)(?P<inner>[^“”\n]{20,})|(?P<mark2>«)(?P<inner2>[^«»\n]{20,})"
+    r"|(?P<mark3>\")(?P<inner3>[^\"\n]{20,}))$"
+)
+_REOPENED = re.compile(r"\s*\n\s*[“«\"]")
+
+
+def _with_open_paragraphs(quotes: list[Quote], text: str) -> list[Quote]:
+    """The paragraphs of a quote of several paragraphs that the pairs of marks do not close, each as a
+    quote of the speaker of the paragraph the quote goes on in."""
+    added = []
+    for match in _OPEN_PARAGRAPH.finditer(text):
+        if not _REOPENED.match(text, match.end()):
+            continue
+        group = next(g for g in ("inner", "inner2", "inner3") if match.group(g) is not None)
+        mark = {"inner": "mark", "inner2": "mark2", "inner3": "mark3"}[group]
+        inner = match.group(group).rstrip()
+        start = match.start(group) + (len(match.group(group)) - len(match.group(group).lstrip()))
+        # A transcript's label ("WALLACE: …") or a line introducing it ("The Times reports:") names the
+        # speaker; else it is the speaker of the paragraph the quote goes on in.
+        introduced = _clean_name(_introduced(text, match.start(mark)))
+        following = next((q for q in quotes if q.char_start > match.end()), None)
+        speaker = introduced or (following.speaker if following is not None else None)
+        added.append(Quote(inner.strip(), start, start + len(inner.strip()), speaker, introduced, None))
+    if not added:
+        return quotes
+    # Later paragraphs first: a quote of three paragraphs gets its speaker from the last one.
+    merged = sorted([*quotes, *added], key=lambda q: q.char_start)
+    result: list[Quote] = []
+    for quote in reversed(merged):
+        if quote.speaker is None and quote.speaker_text is None and result and quote in added:
+            quote = Quote(quote.text, quote.char_start, quote.char_end, result[-1].speaker, None, None)
+        result.append(quote)
+    return list(reversed(result))
 
 
 _SMALL_WORDS = frozenset({"of", "the", "and", "a", "an", "in", "on", "to", "for", "with", "at", "de", "la", "le",
@@ -288,7 +327,7 @@ _INTRODUCTION = re.compile(
     rf"[^.!?:«»“”\"]{{0,40}}|\b(?i:said|says|added)\s+(?P<who2>(?:{_TITLES})?{NAME}))\s*:\s*$"
 )
 # A transcript's speaker label at the start of the quote: "PENCE: Well, look, …"
-_TRANSCRIPT_LABEL = re.compile(r"^(?P<who>[A-Z][A-Z'’\-]+(?:\s[A-Z][A-Z'’\-]+)?):\s")
+_TRANSCRIPT_LABEL = re.compile(r"(?P<who>[A-Z][A-Z'’\-]+(?:\s[A-Z][A-Z'’\-]+)?):\s")  # matched at the quote
 
 
 def _introduced(text: str, quote_start: int) -> str | None:

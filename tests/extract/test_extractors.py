@@ -165,6 +165,17 @@ def test_dates_in_french_and_english():
     assert extract_dates("8 000 soldats et 2024 euros", "fr") == []
 
 
+def test_a_quote_of_several_paragraphs_and_a_transcript():
+    text = ("The mayor spoke for an hour.\n\n“We will build the new line before the end of the year, and nobody will "
+            "stop us.\n\n“The money is there,” said Jane Miller, the mayor.\n\nA transcript follows:\n\n"
+            '"HOST: Will the buses run on time this winter, whatever the weather?\n\n'
+            '"MILLER: They will, and the trams too."')
+    quotes = extract_quotes(text)
+    assert [(q.text[:20], q.speaker) for q in quotes] == [
+        ("We will build the ne", "Jane Miller"), ("The money is there,", "Jane Miller"),
+        ("HOST: Will the buses", "HOST"), ("MILLER: They will, a", "MILLER")]
+
+
 def test_the_name_of_a_show_is_no_quote_but_a_slogan_is():
     text = ('Pence said on CNN\'s "State of the Union." that he was ready. '
             'Trump proclaimed a goal of "Peace Through Strength." and the crowd chanted "Bobby!"')
