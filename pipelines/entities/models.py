@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from pipelines.entities.gazetteer import fold
+from pipelines.entities.gazetteer import fold, lookup
 from pipelines.entities.spans import Mention, is_junk, trim
 from pipelines.text.structure import AGENCIES
 
@@ -119,12 +119,31 @@ def spacy_mentions(doc, text: str, ordinal: int, offset: int, method: str) -> li
         tail = _HYPHEN_TAIL.match(text, end)
         if tail:  # "Kim Jong" + "-un"
             end = tail.end()
-        start, end = trim(text, start, end)
-        surface = text[start:end]
-        if is_junk(surface, text, start):
-            continue
-        if fold(surface) in AGENCY_KEYS:
-            label = "ORG"  # "Reuters", "Interfax": the models often take a news agency for a place
-        mentions.append(Mention(surface, label, offset + start, offset + end, ordinal, method))
+        for part_start, part_end in split_run(text, *trim(text, start, end)):
+            surface = text[part_start:part_end]
+            if is_junk(surface, text, part_start):
+                continue
+            part_label = label
+            if fold(surface) in AGENCY_KEYS:
+                part_label = "ORG"  # "Reuters", "Interfax": the models often take a news agency for a place
+            elif (part_start, part_end) != (start, end) and (place := lookup(surface)) and place[2] == 0:
+                part_label = "LOC"  # "Scott Draper (Australia": the country split off a person
+            mentions.append(Mention(surface, part_label, offset + part_start, offset + part_end, ordinal, method))
     return mentions
+
+
+# Where one span the model found holds several names: a score between two teams ("Pohang 3 Ulsan"), a
+# parenthesis ("Scott Draper (Australia"), a comma ("Grace Road, Leicestershire"), "at" ("Yorkshire at
+# Headingley").
+_RUN_SEPARATOR = re.compile(r"\s+\d[\d.\-]*\s+|\s*[(),]\s*|\s+(?:at|v|vs\.?)\s+")
+
+
+def split_run(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the names in ``text[start:end]``, each trimmed."""
+    parts, cursor = [], start
+    for separator in _RUN_SEPARATOR.finditer(text, start, end):
+        parts.append((cursor, separator.start()))
+        cursor = separator.end()
+    parts.append((cursor, end))
+    return [span for a, b in parts if (span := trim(text, a, b))[1] > span[0]]
 

@@ -228,3 +228,16 @@ def test_nations_states_and_regions_come_from_iso_3166_2():
     _, mentions = next(extract_mentions([("d", "de", paragraphs)], EntityConfig(pipelines={})))
     assert {(m.canonical, m.type, m.country_code) for m in mentions} == {
         ("Scotland", "LOC", "GB"), ("Wales", "LOC", "GB"), ("Texas", "LOC", "US"), ("Bayern", "LOC", "DE")}
+
+
+@pytest.mark.parametrize(("run", "names"), [
+    ("Pohang 3 Ulsan", ["Pohang", "Ulsan"]),  # a score between two teams
+    ("Scott Draper (Australia", ["Scott Draper", "Australia"]),
+    ("Grace Road, Leicestershire", ["Grace Road", "Leicestershire"]),
+    ("Yorkshire at Headingley", ["Yorkshire", "Headingley"]),
+    ("Kim Jong-un", ["Kim Jong-un"]),
+])
+def test_a_model_span_holding_several_names_is_split(run, names):
+    from pipelines.entities.models import split_run
+
+    assert [run[a:b] for a, b in split_run(run, 0, len(run))] == names
