@@ -21,6 +21,8 @@ from pipelines.text.structure import AGENCIES
 _SIZE_RANK = {"lg": 0, "md": 1, "sm": 2, "trf": 3}
 _SIZE = re.compile(r"_(sm|md|lg|trf)(?:_|$)")
 AGENCY_KEYS = frozenset(fold(a) for a in AGENCIES)
+# A person's title just before the name the model found ("M. Lavrov", "Mme Dupont").
+_TITLE_BEFORE = re.compile(r"(?<![\w.])(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Mgr|Dr\.?|Pr|Mr\.?|Mrs\.?|Ms\.?)\s+$")
 _OFFICIAL = re.compile(r"[a-z]{2,3}_core_(?:web|news)_(?:sm|md|lg|trf)")
 LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "MISC": "MISC",
           "NORP": "MISC", "FAC": "LOC", "EVENT": "MISC", "PRODUCT": "MISC"}
@@ -116,6 +118,8 @@ def spacy_mentions(doc, text: str, ordinal: int, offset: int, method: str) -> li
         if label is None:
             continue
         start, end = ent.start_char, ent.end_char
+        if label == "PER" and (title := _TITLE_BEFORE.search(text, 0, start)) is not None:
+            start = title.start()  # "M. Lavrov", as written: the title belongs to the mention (not the name)
         tail = _HYPHEN_TAIL.match(text, end)
         if tail:  # "Kim Jong" + "-un"
             end = tail.end()

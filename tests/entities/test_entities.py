@@ -56,6 +56,12 @@ def test_short_forms_titles_and_articles_normalize(seed_000_mentions):
     assert places["Moscou"] == "RU" and places["Pyongyang"] == "KP" and places["Corée du Nord"] == "KP"
 
 
+def test_a_title_before_a_name_belongs_to_the_mention_not_to_the_name():
+    mentions = mentions_of("Le ministre a reçu M. Jean Dupont et Mme Anne Martin à Paris hier soir pour un long entretien.")
+    people = {(m.text, m.canonical) for m in mentions if m.type == "PER"}
+    assert {("M. Jean Dupont", "Jean Dupont"), ("Mme Anne Martin", "Anne Martin")} <= people
+
+
 def test_typography_is_normalized_one_for_one():
     text = "jusqu’à « Kim » — l’été\u00a0ok"
     prepared = model_text(text)
