@@ -57,7 +57,8 @@ def test_short_forms_titles_and_articles_normalize(seed_000_mentions):
 
 
 def test_a_title_before_a_name_belongs_to_the_mention_not_to_the_name():
-    mentions = mentions_of("Le ministre a reçu M. Jean Dupont et Mme Anne Martin à Paris hier soir pour un long entretien.")
+    mentions = mentions_of("Le ministre a reçu M. Jean Dupont et Mme Anne Martin à Paris hier soir pour un long "
+                           "entretien.")
     people = {(m.text, m.canonical) for m in mentions if m.type == "PER"}
     assert {("M. Jean Dupont", "Jean Dupont"), ("Mme Anne Martin", "Anne Martin")} <= people
 
