@@ -8,8 +8,8 @@ give (``Italy``, ``Marcello Cuttitta`` -> ``CUTTITTA``) and against the gazettee
 cities. Matching is case- and accent-insensitive and takes the longest name first; the mention keeps
 the text as written, so offsets stay exact.
 
-Without a model, a single capitalized word is a person when it is the surname of a person the
-document names in full (``Ali Bitar`` … ``Bitar said``).
+A single capitalized word that no model or rule took is a person when it is the surname of a
+person the document names in full (``Ali Bitar`` … ``Bitar said``).
 """
 
 from __future__ import annotations

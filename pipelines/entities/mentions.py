@@ -12,7 +12,7 @@ headings, body; never the footer, captions or hashtag lines) with typographic
 quotes, apostrophes and non-breaking spaces replaced one character for one, so
 offsets still point into ``documents.text``. All-caps lines (wire headlines) go to neither:
 their names come from the rest of the document and the gazetteer
-(:mod:`pipelines.entities.context`); without a model, a surname alone is the person the
+(:mod:`pipelines.entities.context`); a surname alone that nothing else took is the person the
 document names in full. Spans are then repaired (hyphenated
 names: ``Kim Jong`` + ``-un``), cleaned of junk (pronouns, single letters,
 ``Photo``, elided fragments), and normalized: titles and articles stripped,
@@ -63,7 +63,7 @@ def extract_mentions(
                 m for ordinal, start, text in cased[index]
                 for m in merge(role_person_mentions(text, ordinal, start), fallback_mentions(text, ordinal, start))
             ]
-            mentions = merge(mentions, surname_mentions(cased[index], mentions))
+        mentions = merge(mentions, surname_mentions(cased[index], mentions))
         names = known_names(mentions)
         for ordinal, start, text in paragraphs:
             if is_all_caps(text):
