@@ -57,6 +57,17 @@ def test_a_column_declared_later_is_added_to_an_existing_table(con):
     assert con.execute("SELECT count(*) FROM dumps").fetchone() == (1,)  # rows kept
 
 
+def test_a_warehouse_from_before_entity_merges_upgrades_in_place(con):
+    # entity_aliases had no reason and quotes no speaker_entity_id: both are added, the rows kept.
+    con.execute("ALTER TABLE entity_aliases DROP COLUMN reason")
+    con.execute("ALTER TABLE quotes DROP COLUMN speaker_entity_id")
+    con.execute("INSERT INTO entity_aliases VALUES ('e1', 'Lavrov')")
+    apply_schema(con)
+    assert con.execute("SELECT entity_id, alias, reason FROM entity_aliases").fetchall() == [("e1", "Lavrov", "mention")]
+    assert ("speaker_entity_id",) in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'quotes'").fetchall()
+
+
 def test_a_missing_not_null_column_needs_a_migration():
     table = Table("t", "test", "test", columns=(Column("a", "VARCHAR", "a"), Column("b", "INTEGER", "b")))
     with pytest.raises(RuntimeError, match="t.b is missing and NOT NULL"):
