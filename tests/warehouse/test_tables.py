@@ -63,7 +63,8 @@ def test_a_warehouse_from_before_entity_merges_upgrades_in_place(con):
     con.execute("ALTER TABLE quotes DROP COLUMN speaker_entity_id")
     con.execute("INSERT INTO entity_aliases VALUES ('e1', 'Lavrov')")
     apply_schema(con)
-    assert con.execute("SELECT entity_id, alias, reason FROM entity_aliases").fetchall() == [("e1", "Lavrov", "mention")]
+    rows = con.execute("SELECT entity_id, alias, reason FROM entity_aliases").fetchall()
+    assert rows == [("e1", "Lavrov", "mention")]
     assert ("speaker_entity_id",) in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'quotes'").fetchall()
 
