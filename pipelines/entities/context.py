@@ -44,11 +44,15 @@ def known_names(mentions: list[Mention]) -> dict[str, tuple[str, str]]:
         for name in (mention.text, mention.canonical):
             if name:
                 names.setdefault(fold(name), (mention.type, "rule"))
-    for mention in mentions:
-        words = (mention.canonical or mention.text).split()
-        if mention.type == "PER" and len(words) >= 2 and len(words[-1]) >= MIN_SURNAME:
-            names.setdefault(fold(words[-1]), ("PER", "rule"))
+    for surname in sorted(_surnames(mentions)):
+        names.setdefault(surname, ("PER", "rule"))
     return names
+
+
+def _surnames(mentions: list[Mention]) -> set[str]:
+    """The folded last words of the full person names among ``mentions``."""
+    return {fold(words[-1]) for m in mentions if m.type == "PER"
+            and len(words := (m.canonical or m.text).split()) >= 2 and len(words[-1]) >= MIN_SURNAME}
 
 
 def caps_mentions(text: str, ordinal: int, offset: int, names: dict[str, tuple[str, str]]) -> list[Mention]:
@@ -92,8 +96,7 @@ def _caps_type(surface: str, names: dict[str, tuple[str, str]]) -> tuple[str, st
 def surname_mentions(paragraphs: list[tuple[int, int, str]], mentions: list[Mention]) -> list[Mention]:
     """Capitalized words, outside every mention, that are the surname of a person the document
     names in full."""
-    surnames = {fold(words[-1]) for m in mentions if m.type == "PER"
-                and len(words := (m.canonical or m.text).split()) >= 2 and len(words[-1]) >= MIN_SURNAME}
+    surnames = _surnames(mentions)
     if not surnames:
         return []
     taken = [(m.char_start, m.char_end) for m in mentions]

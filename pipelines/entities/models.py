@@ -13,14 +13,13 @@ import re
 from dataclasses import dataclass, field
 
 from pipelines.entities.gazetteer import fold, lookup
+from pipelines.entities.rules import AGENCY_NAMES
 from pipelines.entities.spans import Mention, is_junk, trim
-from pipelines.text.structure import AGENCIES
 
 # Preferred pipeline sizes when a language has several: larger models tag better; a transformer
 # pipeline (trf) needs spacy-transformers and a GPU to be worth it, so it comes last.
 _SIZE_RANK = {"lg": 0, "md": 1, "sm": 2, "trf": 3}
 _SIZE = re.compile(r"_(sm|md|lg|trf)(?:_|$)")
-AGENCY_KEYS = frozenset(fold(a) for a in AGENCIES)
 # A person's title just before the name the model found ("M. Lavrov", "Mme Dupont").
 _TITLE_BEFORE = re.compile(r"(?<![\w.])(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Mgr|Dr\.?|Pr|Mr\.?|Mrs\.?|Ms\.?)\s+$")
 _OFFICIAL = re.compile(r"[a-z]{2,3}_core_(?:web|news)_(?:sm|md|lg|trf)")
@@ -128,7 +127,7 @@ def spacy_mentions(doc, text: str, ordinal: int, offset: int, method: str) -> li
             if is_junk(surface, text, part_start):
                 continue
             part_label = label
-            if fold(surface) in AGENCY_KEYS:
+            if fold(surface) in AGENCY_NAMES:
                 part_label = "ORG"  # "Reuters", "Interfax": the models often take a news agency for a place
             elif (part_start, part_end) != (start, end) and (place := lookup(surface)) and place[2] == 0:
                 part_label = "LOC"  # "Scott Draper (Australia": the country split off a person

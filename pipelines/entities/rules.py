@@ -90,7 +90,7 @@ def _split_possessives(text: str, start: int, end: int) -> list[tuple[int, int]]
     return [(a, b) for a, b in spans if b > a]
 
 
-AGENCY_NAMES = frozenset(gazetteer.fold(a) for a in AGENCIES)
+AGENCY_NAMES = frozenset(gazetteer.fold(a) for a in AGENCIES)  # folded; the model path uses them too
 SPORTS_CITY = 100_000  # "Manchester City", "CSKA Moscow": a big city inside a longer name is a club or a firm
 
 

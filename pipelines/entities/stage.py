@@ -20,7 +20,7 @@ import pyarrow as pa
 from pipelines.entities.gazetteer import fold
 from pipelines.entities.mentions import extract_mentions
 from pipelines.entities.models import MODELS, EntityConfig, pipeline_versions
-from pipelines.entities.variants import MERGED_TYPES, Spelling, find_merges
+from pipelines.entities.variants import Spelling, find_merges, may_be_transliteration
 from pipelines.runtime.ids import stable_id
 from pipelines.runtime.stage import Stage
 from pipelines.runtime.steps import Record, Step
@@ -161,7 +161,7 @@ def _spellings(con: duckdb.DuckDBPyConnection) -> list[Spelling]:
     ).fetchall()
     ids = {(t, c): entity_id(t, c) for t, c, _ in rows}
     neighbours: dict[tuple[str, str], set[str]] = {}
-    candidates = {key for key in ids if key[0] in MERGED_TYPES and len(fold(key[1]).replace("-", " ").split()) >= 3}
+    candidates = {key for key in ids if may_be_transliteration(*key)}
     if candidates:
         by_doc: dict[str, set[tuple[str, str]]] = {}
         for doc_id, t, c in con.execute("SELECT DISTINCT doc_id, type, canonical FROM entity_mentions").fetchall():

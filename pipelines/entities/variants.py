@@ -34,6 +34,7 @@ MIN_SLIP_SIMILARITY = 0.85
 MAX_SYLLABLE = 4  # the differing words of a transliteration: romanized syllables
 MIN_NAME_SIMILARITY = 0.7
 MIN_SHARED_NEIGHBOURS = 2
+MIN_TRANSLITERATION_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,12 @@ class Merge:
 
 
 def _words(name: str) -> list[str]:
-    return fold(name).replace("-", " ").split()
+    return fold(name).split()  # fold turns hyphens into spaces: "Song-hee" is two syllables
+
+
+def may_be_transliteration(entity_type: str, name: str) -> bool:
+    """Whether a name can take part in a transliteration merge (which needs its co-mentions)."""
+    return entity_type in MERGED_TYPES and len(_words(name)) >= MIN_TRANSLITERATION_WORDS
 
 
 def variant_reason(a: Spelling, b: Spelling) -> str | None:
@@ -75,7 +81,9 @@ def variant_reason(a: Spelling, b: Spelling) -> str | None:
     if (edits <= MAX_SLIP_EDITS and word_similarity >= MIN_SLIP_SIMILARITY
             and all(min(len(x), len(y)) >= MIN_SLIP_WORD for x, y in changed)):
         return f"spelling: {edits} letter(s) apart, word similarity {word_similarity:.2f} (rapidfuzz Indel)"
-    if len(pairs) < 3 or len(changed) == len(pairs) or any(max(len(x), len(y)) > MAX_SYLLABLE for x, y in changed):
+    if len(pairs) < MIN_TRANSLITERATION_WORDS or len(changed) == len(pairs):
+        return None
+    if any(max(len(x), len(y)) > MAX_SYLLABLE for x, y in changed):
         return None
     name_similarity = Indel.normalized_similarity(" ".join(words_a), " ".join(words_b))
     shared = len((a.neighbours & b.neighbours) - {a.entity_id, b.entity_id})

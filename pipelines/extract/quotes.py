@@ -282,6 +282,12 @@ def _with_full_name(quote: Quote, text: str) -> Quote:
 MAX_TRAILING_ATTRIBUTION_WORDS = 8
 
 
+def _named(match: re.Match, *prefixes: str) -> str | None:
+    """The text of the matched group whose name starts with one of ``prefixes`` (``who``, ``who2`` …):
+    each alternative of an attribution pattern has its own numbered groups, and one alternative matched."""
+    return next((v for k, v in match.groupdict().items() if v and k.startswith(prefixes)), None)
+
+
 def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | None, str | None]:
     after = text[quote_end : _sentence_end(text, quote_end) + 80].split("\n", 1)[0]  # never the next paragraph's
     # A quote whose words end its sentence ("… escapades.") is followed by its attribution only when
@@ -294,24 +300,16 @@ def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | Non
     for pattern in patterns:
         match = pattern.match(after)
         if match:
-            groups = {k: v for k, v in match.groupdict().items() if v}
-            who = next((groups[g] for g in ("who", "who2", "who3", "who4", "who5", "who6", "pron", "pron3")
-                        if g in groups), None)
-            verb = next((groups[g] for g in ("verb", "verb2", "verb3", "verb4", "verb5", "verb6") if g in groups),
-                        None)
+            who, verb, role = _named(match, "who", "pron"), _named(match, "verb"), _named(match, "role")
             if who:
                 return who, verb
-            role = groups.get("role5") or groups.get("role7") or groups.get("role8")
             if role:  # "a déclaré le ministre", "the minister said": resolved from the role later
-                return role, verb or groups.get("verb7") or groups.get("verb8")
+                return role, verb
     sentence_start = max(_sentence_start(text, quote_start), text.rfind("\n", 0, quote_start) + 1)
     before = text[sentence_start:quote_start]
     match = _BEFORE.search(before)
     if match:
-        groups = {k: v for k, v in match.groupdict().items() if v}
-        who = next((groups[g] for g in ("who", "who2", "who3", "who5", "who6", "pron") if g in groups), None)
-        verb = groups.get("verb") or groups.get("verb2") or groups.get("verb4")
-        return who, verb
+        return _named(match, "who", "pron"), _named(match, "verb")
     subject = _SENTENCE_SUBJECT.match(before)
     if subject:  # « grande victoire » inside a sentence whose subject speaks: "Elle s'est dite …"
         return subject.group("who"), None
