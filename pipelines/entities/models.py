@@ -122,15 +122,16 @@ def spacy_mentions(doc, text: str, ordinal: int, offset: int, method: str) -> li
         tail = _HYPHEN_TAIL.match(text, end)
         if tail:  # "Kim Jong" + "-un"
             end = tail.end()
-        for part_start, part_end in split_run(text, *trim(text, start, end)):
+        parts = split_run(text, *trim(text, start, end))
+        for part_start, part_end in parts:
             surface = text[part_start:part_end]
             if is_junk(surface, text, part_start):
                 continue
             part_label = label
             if fold(surface) in AGENCY_NAMES:
                 part_label = "ORG"  # "Reuters", "Interfax": the models often take a news agency for a place
-            elif (part_start, part_end) != (start, end) and (place := lookup(surface)) and place[2] == 0:
-                part_label = "LOC"  # "Scott Draper (Australia": the country split off a person
+            elif (place := lookup(surface)) and place[2] == 0:
+                part_label = "LOC"  # a country's name is a place, also split off a person ("Scott Draper (Australia")
             mentions.append(Mention(surface, part_label, offset + part_start, offset + part_end, ordinal, method))
     return mentions
 
