@@ -111,3 +111,18 @@ def _subdivisions() -> list[tuple[str, str]]:
 def lookup(name: str) -> tuple[str, str, int] | None:
     """(canonical name, country code, population) for a place name, if known."""
     return places().get(fold(name))
+
+
+
+@functools.lru_cache(maxsize=1)
+def _nation_names() -> frozenset[str]:
+    """Canonical names of countries and of the UK's nations (subdivisions of type Country/Nation)."""
+    names = {getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+    names |= {s.name.partition(" [")[0] for s in pycountry.subdivisions if s.type in ("Country", "Nation")}
+    return frozenset(names)
+
+
+def is_nation(name: str) -> bool:
+    """A country or a UK nation (``Wales``), in any of the gazetteer's languages: not a county or a state."""
+    place = lookup(name)
+    return place is not None and place[2] == 0 and place[0] in _nation_names()

@@ -17,7 +17,8 @@ document names in full. Spans are then repaired (hyphenated
 names: ``Kim Jong`` + ``-un``), cleaned of junk (pronouns, single letters,
 ``Photo``, elided fragments), and normalized: titles and articles stripped,
 short forms attached to the full name in the same document (``Lavrov`` ->
-``Sergueï Lavrov``).
+``Sergueï Lavrov``). Places a results story uses as sports teams become organisations
+(:mod:`pipelines.entities.teams`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pipelines.entities.models import MODELS, EntityConfig, model_text, spacy_me
 from pipelines.entities.normalize import normalize_mentions
 from pipelines.entities.rules import fallback_mentions, merge, role_person_mentions
 from pipelines.entities.spans import Mention
+from pipelines.entities.teams import retype_teams
 
 
 def extract_mentions(
@@ -69,5 +71,6 @@ def extract_mentions(
             if is_all_caps(text):
                 mentions.extend(caps_mentions(text, ordinal, start, names))
         mentions.sort(key=lambda m: (m.char_start, m.char_end))
-        yield doc_id, normalize_mentions(mentions, "\n".join(text for _, _, text in paragraphs))
+        mentions = normalize_mentions(mentions, "\n".join(text for _, _, text in paragraphs))
+        yield doc_id, retype_teams(mentions, paragraphs)
 

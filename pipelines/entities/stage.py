@@ -78,7 +78,7 @@ class EntityStage(Stage[EntityRecord, EntityConfig, EntityConfig, EntityStageRes
     """Reads the text stage's clean paragraphs and document languages; writes ``entity_mentions``."""
 
     name = "entities"
-    version = "2"  # 2: all-caps lines, surnames, span trimming, agencies as ORG, one entity across spellings
+    version = "3"  # 2: all-caps lines, surnames, span trimming, agencies, spellings; 3: sports teams as ORG
     upstream = "text"
 
     def settings(self, config: EntityConfig) -> str:

@@ -248,3 +248,37 @@ def test_a_model_span_holding_several_names_is_split(run, names):
     from pipelines.entities.models import split_run
 
     assert [run[a:b] for a, b in split_run(run, 0, len(run))] == names
+
+
+def _paragraph_mentions(lines: list[str]) -> tuple[list[tuple[int, int, str]], list]:
+    """Lines as paragraphs, and their mentions by the rules alone (no model: the gazetteer types places)."""
+    paragraphs, offset = [], 0
+    for ordinal, line in enumerate(lines, 1):
+        paragraphs.append((ordinal, offset, line))
+        offset += len(line) + 1
+    _, mentions = next(extract_mentions([("d", "de", paragraphs)], EntityConfig(pipelines={})))
+    return paragraphs, mentions
+
+
+@pytest.mark.parametrize("lines", [
+    ["Results on Saturday:", "Chicago 5 Boston 3"],  # a score line
+    ["Standings:", "CHICAGO 71 64 .526 10", "BOSTON 69 65 .515 5"],  # table rows
+    ["Fixtures:", "CHICAGO AT BOSTON"],  # a schedule line
+    ["Chicago beat Boston on Sunday in front of a full stadium."],  # a result verb
+])
+def test_places_used_as_sports_teams_are_organisations(lines):
+    _, mentions = _paragraph_mentions(lines)
+    teams = {fold(m.canonical) for m in mentions if m.type == "ORG"}
+    assert {"chicago", "boston"} <= teams
+    assert not any(m.type == "LOC" and fold(m.canonical) in teams for m in mentions)  # every mention, not one
+
+
+def test_places_stay_places_outside_results_and_nations_stay_places_in_them():
+    _, mentions = _paragraph_mentions([
+        "CHICAGO 1996-08-30",  # a dateline's date is not a score
+        "The mayor of Chicago flew to Boston on Friday.",
+        "Wales beat Scotland 2-1 at Cardiff.",
+    ])
+    assert {(m.canonical, m.type) for m in mentions} >= {("Chicago", "LOC"), ("Boston", "LOC"), ("Wales", "LOC"),
+                                                        ("Scotland", "LOC")}
+    assert not [m for m in mentions if m.type == "ORG"]
