@@ -31,6 +31,28 @@ def _is_club(name: str) -> bool:
     return len(words) >= 2 and words[-1].casefold() in _CLUB_WORDS and gazetteer.lookup(name) is None
 
 
+# A people's name the model took for a place: "Suisses", "Américain", "Neuchâtelois", "Brazilian".
+# ("-ean" and a singular "-ain" name places and people too: "Mediterranean", "Hussain".)
+_DEMONYM = re.compile(r"(?:ian|ese|ish|ais|aise|ien|ienne|ois|oise|aine)s?|ains")
+_ROMAN_NUMERAL = re.compile(r"[IVXLC]{1,5}")
+
+
+def _not_a_name(canonical: str, entity_type: str, person_tokens: set[str]) -> bool:
+    """Words the models tag that name nothing: a demonym as a place, a roman numeral, or an OCR fragment
+    of one or two letters ("Vh", "Lo") that is neither an acronym, a known place nor a part of a person's
+    name written in full in the document ("Xi" next to "Xi Jinping")."""
+    if " " in canonical or gazetteer.lookup(canonical) is not None:
+        return False
+    folded = gazetteer.fold(canonical)
+    demonym = _DEMONYM.search(folded)
+    if entity_type == "LOC" and (demonym is not None and demonym.end() == len(folded)
+                                 or folded.endswith("s") and gazetteer.is_nation(folded[:-1])):
+        return True
+    if _ROMAN_NUMERAL.fullmatch(canonical):
+        return True
+    return len(canonical) <= 2 and not canonical.isupper() and folded not in person_tokens
+
+
 def _lowercase_words(context: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"\w+", context) if w.islower())
 
@@ -57,6 +79,8 @@ def normalize_mentions(mentions: list[Mention], context: str = "") -> list[Menti
     result = []
     for mention, canonical in staged:
         if " " not in canonical and mention.type != "LOC" and canonical.lower() in lowercase:
+            continue
+        if _not_a_name(canonical, mention.type, person_tokens):
             continue
         entity_type = mention.type
         folded_canonical = gazetteer.fold(canonical)

@@ -282,3 +282,18 @@ def test_places_stay_places_outside_results_and_nations_stay_places_in_them():
     assert {(m.canonical, m.type) for m in mentions} >= {("Chicago", "LOC"), ("Boston", "LOC"), ("Wales", "LOC"),
                                                         ("Scotland", "LOC")}
     assert not [m for m in mentions if m.type == "ORG"]
+
+
+def test_demonyms_roman_numerals_and_ocr_fragments_are_not_names():
+    from pipelines.entities.normalize import normalize_mentions
+    from pipelines.entities.spans import Mention
+
+    def found(surface: str, entity_type: str) -> Mention:
+        return Mention(surface, entity_type, 0, len(surface), 1, "spacy:test")
+
+    kept = normalize_mentions([
+        found("Suisses", "LOC"), found("Neuchâtelois", "LOC"), found("Brazilian", "LOC"), found("II", "ORG"),
+        found("Vh", "PER"), found("Xi Jinping", "PER"), found("Xi", "PER"), found("Fed", "ORG"),
+        found("Mediterranean", "LOC"), found("Hussain", "PER"), found("Suisse", "LOC"), found("UN", "ORG"),
+    ])
+    assert [m.text for m in kept] == ["Xi Jinping", "Xi", "Fed", "Mediterranean", "Hussain", "Suisse", "UN"]
