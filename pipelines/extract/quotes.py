@@ -274,6 +274,8 @@ def _with_full_name(quote: Quote, text: str) -> Quote:
     after = re.compile(rf"\b{re.escape(quote.speaker)}(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+){{1,2}}\b")
     for match in [*before.finditer(text), *after.finditer(text)]:
         full = _clean_name(match.group(0))
+        if full and any(word in _TITLE_WORDS for word in full.split()):
+            continue  # "PolitiFact Executive Director …": the speaker's name does not go on with a title
         if full and len(full.split()) >= 2:
             return Quote(quote.text, quote.char_start, quote.char_end, full, quote.speaker_text, quote.verb)
     return quote
@@ -282,10 +284,31 @@ def _with_full_name(quote: Quote, text: str) -> Quote:
 MAX_TRAILING_ATTRIBUTION_WORDS = 8
 
 
+# Nouns of a role between an organisation or a party and a person's name: "MSNBC host Chris Matthews",
+# "Clinton campaign manager Robby Mook", "Democratic presidential nominee Hillary Clinton".
+_ROLE_NOUNS = (
+    r"(?:host|anchor|spokesman|spokeswoman|spokesperson|president|chairman|chairwoman|chair|analyst|director|"
+    r"chief|official|leader|aide|adviser|advisor|manager|lawyer|attorney|economist|strategist|correspondent|"
+    r"reporter|executive|founder|professor|senator|secretary|minister|governor|candidate|nominee|member|"
+    r"commissioner|coach|captain|mayor|ceo|editor|columnist|researcher|pollster|representative|congressman|"
+    r"congresswoman|ambassador|commander|organizer|organiser|activist|consultant|porte-parole)"
+)
+# The words between may describe the role ("presidential", "campaign"), never be a verb or a preposition:
+# "Obama praised the president Xi" is Obama speaking.
+_ROLE_FILLER = r"(?!(?:the|a|an|of|to|in|on|at|for|with|and|by|his|her|their|its)\b)(?![a-z]+ed\b)[a-z][\w\-]*"
+_ROLE_THEN_NAME = re.compile(rf"\s+(?:{_ROLE_FILLER}\s+){{0,2}}{_ROLE_NOUNS}\s+(?P<name>(?:{_TITLES})?{NAME})")
+
+
 def _named(match: re.Match, *prefixes: str) -> str | None:
     """The text of the matched group whose name starts with one of ``prefixes`` (``who``, ``who2`` …):
-    each alternative of an attribution pattern has its own numbered groups, and one alternative matched."""
-    return next((v for k, v in match.groupdict().items() if v and k.startswith(prefixes)), None)
+    each alternative of an attribution pattern has its own numbered groups, and one alternative matched.
+    A ``who`` followed by a role and a name is the organisation the person speaks for: the person speaks."""
+    for key, value in match.groupdict().items():
+        if value and key.startswith(prefixes):
+            if key.startswith("who") and (person := _ROLE_THEN_NAME.match(match.string, match.end(key))):
+                return person.group("name")
+            return value
+    return None
 
 
 def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | None, str | None]:
@@ -312,7 +335,7 @@ def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | Non
         return _named(match, "who", "pron"), _named(match, "verb")
     subject = _SENTENCE_SUBJECT.match(before)
     if subject:  # « grande victoire » inside a sentence whose subject speaks: "Elle s'est dite …"
-        return subject.group("who"), None
+        return _named(subject, "who"), None
     if not before.strip():
         return _introduced(text, quote_start), None
     return None, None

@@ -51,8 +51,9 @@ class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
 
     name = "text"
     # 3: repetition within the dump only, own language in shares, tag lists; 4: dates; 5: lines;
-    # 6: asides leave the context, rows of links are menus, a lone "By" line; 7: quote speakers, more agencies
-    version = "7"
+    # 6: asides leave the context, rows of links are menus, a lone "By" line; 7: quote speakers, more agencies;
+    # 8: a role between an organisation and a person ("MSNBC host Chris Matthews")
+    version = "8"
     upstream = INGEST
     chunk_size = 100
 

@@ -106,6 +106,12 @@ def test_guillemets_and_straight_quotes_in_seed_002():
         ('When Ana Ruiz arrived, she called the plan "a disaster".', "Ana Ruiz", None),
         ('Según Ana Ruiz, "la situación es grave".', "Ana Ruiz", None),
         ('Laut Jan Kupitz, "die Lage ist ernst".', "Jan Kupitz", None),
+        # an organisation or a party, a role, then the person: the person speaks
+        ('"He was excellent," said KTV host Chris Mann.', "Chris Mann", "said"),
+        ('Green presidential nominee Ana Ruiz chimed in, calling it "a disgrace".', "Ana Ruiz", None),
+        ('Obama praised the leader Xi Jinping, calling him "a partner".', "Obama", None),
+        # the speaker's name is not carried on into a title ("FactCheck Executive Director Ann Lee")
+        ('FactCheck Executive Director Ann Lee spoke. "Trump exaggerates," FactCheck says.', "FactCheck", "says"),
     ],
 )
 def test_quote_attribution_forms(sentence, speaker, verb):
