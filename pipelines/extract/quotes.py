@@ -83,6 +83,8 @@ _AFTER_EN = re.compile(
     rf"|^\s*[,.]?\s*(?P<role7>the\s+[a-z]+)\s+(?P<verb7>{_VERBS_EN})\b"
     rf"|^\s*[,.]?\s*(?P<verb8>{_VERBS_EN})\s+(?P<role8>the\s+[a-z]+)\s*[.,]"
 )
+_CHARACTERIZING = (r"called|calls|described|describes|termed|dubbed|labeled|labelled|branded|likened|criticized|"
+                   r"criticised|blasted|denounced|praised|condemned|hailed|derided|mocked|slammed")
 # Before the quote: "Lavrov a affirmé que « " / "selon X, « " / 'Blinken said: "' / 'according to X, "'
 _REST_OF_CLAUSE = r",?(?:\s*(?:que|qu['’]|that)\b[^.!?«“\"]{0,160}|\s+[^.!?«“\"]{0,120})?\s*[:,]?\s*$"
 _APPOSITION = r"(?:\s*,\s*(?=[a-z\d])[^,.;«»“”\"]{0,90},?)?"  # ", a historian who …," / ", 53," (never ", Trump")
@@ -94,6 +96,9 @@ _BEFORE = re.compile(
     rf"|\b(?i:said)\s+(?P<who5>(?:{_TITLES})?{NAME})\s*:\s*$"
     # "Democratic Sen. Claire McCaskill (D-Mo.) scolded him: “…”": a subject, a verb, a colon
     rf"|(?P<who6>(?:{_TITLES})?{NAME}){_PAREN}\s+(?:\w+ly\s+)?[a-z]+(?:ed|s)\b[^.!?:«»“”\"]{{0,40}}:\s*$"
+    # "… an explosion that Mayor Bill de Blasio described as “…”": a verb that names what the words were
+    rf"|(?P<who8>(?:{_TITLES})?{NAME}){_PAREN}{_APPOSITION},?\s+(?:\w+ly\s+)?(?P<verb8>{_CHARACTERIZING})\b"
+    rf"[^.!?«»“”\"]{{0,100}}$"
     rf"|(?i:selon|pour|according to|for|laut|según|segun|secondo|segundo|volgens)\s+{_ROLE_WORDS}"
     rf"(?P<who3>(?:{_TITLES})?{NAME}){_APPOSITION}"
     rf"[^.!?«»“”\"]{{0,80}}?\s*[:,]?\s*$"
@@ -113,7 +118,7 @@ _IRREGULAR_PAST = (r"(?:took|made|gave|went|said|told|wrote|got|put|sent|saw|spo
 _SENTENCE_SUBJECT = re.compile(
     # An opening phrase may come first ("In July, ", "At Monday’s debate, ", "Speaking in Novi, Michigan, ").
     rf"^\W*(?:[^,.;:!?«»“”\"]{{1,90}},\s+){{0,2}}?(?:But\s+|And\s+)?"
-    rf"(?P<who>{_NOT_A_SUBJECT}(?:{_TITLES})?{NAME}|[Ii]l|[Ee]lle|[Hh]e|[Ss]he){_PAREN}\s+(?:a\s+|s['’]est\s+|has\s+|had\s+)?"
+    rf"(?P<who>{_NOT_A_SUBJECT}(?:{_TITLES})?{NAME}|[Ii]l|[Ee]lle|[Hh]e|[Ss]he){_PAREN},?\s+(?:a\s+|s['’]est\s+|has\s+|had\s+)?"
     rf"(?:been\s+)?"
     rf"(?:\w+\s+)?(?:[a-zà-öø-ÿ]+(?:é|ée|és|ait|e|ed|s|ing)|{_IRREGULAR_PAST})\b[^.!?«»“”\"]*$"
 )
@@ -152,6 +157,9 @@ def _clean_name(name: str | None) -> str | None:
     tokens = stripped.split()
     while tokens and (tokens[0] in _NOT_NAMES or (len(tokens) > 1 and tokens[0] in _TITLE_WORDS)):
         tokens = tokens[1:]  # "When Clinton"; "Leader Kim Jong-un", "Chief Cabinet Secretary Hiroshi Tamura"
+    inner_titles = [i for i, t in enumerate(tokens[:-1]) if t in _TITLE_WORDS or _TITLE_PREFIX.match(t + " ")]
+    if inner_titles:
+        tokens = tokens[inner_titles[-1] + 1 :]  # "New Jersey Gov. Chris Christie", "Charlotte Mayor Jennifer Roberts"
     if not tokens or _NOT_SPEAKERS.match(" ".join(tokens)):
         return None
     name = _TITLE_PREFIX.sub("", " ".join(tokens)).strip()
@@ -331,8 +339,9 @@ def _attribution(text: str, quote_start: int, quote_end: int) -> tuple[str | Non
     sentence_start = max(_sentence_start(text, quote_start), text.rfind("\n", 0, quote_start) + 1)
     before = text[sentence_start:quote_start]
     match = _BEFORE.search(before)
-    if match:
-        return _named(match, "who", "pron"), _named(match, "verb")
+    who = _named(match, "who", "pron") if match else None
+    if who and (who.lower() in _PRONOUNS or _clean_name(who)):  # not "February, blasted …"
+        return who, _named(match, "verb")
     subject = _SENTENCE_SUBJECT.match(before)
     if subject:  # « grande victoire » inside a sentence whose subject speaks: "Elle s'est dite …"
         return _named(subject, "who"), None

@@ -109,7 +109,11 @@ def test_guillemets_and_straight_quotes_in_seed_002():
         # an organisation or a party, a role, then the person: the person speaks
         ('"He was excellent," said KTV host Chris Mann.', "Chris Mann", "said"),
         ('Green presidential nominee Ana Ruiz chimed in, calling it "a disgrace".', "Ana Ruiz", None),
-        ('Obama praised the leader Xi Jinping, calling him "a partner".', "Obama", None),
+        ('Obama praised the leader Xi Jinping, calling him "a partner".', "Obama", "praised"),
+        # a verb that names the words, the subject anywhere in the sentence; a title inside the name
+        ('It was a blast that Mayor Bill de Blasio described as "an intentional act".', "Bill de Blasio", "described"),
+        ('Another critic, Laurence H. Tribe, likened the rules to "a burning".', "Laurence H. Tribe", "likened"),
+        ('"We are calm," Charlotte Mayor Jennifer Roberts said.', "Jennifer Roberts", "said"),
         # the speaker's name is not carried on into a title ("FactCheck Executive Director Ann Lee")
         ('FactCheck Executive Director Ann Lee spoke. "Trump exaggerates," FactCheck says.', "FactCheck", "says"),
     ],
