@@ -24,7 +24,7 @@ from pipelines.orchestration import settings
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
 from pipelines.orchestration.settings import repo_path
 from pipelines.warehouse import dictionary
-from pipelines.warehouse.connection import connect
+from pipelines.warehouse.connection import WarehouseError, connect
 from pipelines.warehouse.snapshot import default_snapshot_path
 
 # INFO keeps the progress lines and warnings, drops Dagster's per-event DEBUG chatter.
@@ -139,7 +139,7 @@ def run_query(query: str, warehouse: str | None, csv: Path | None, parquet: Path
                 print(f"wrote {parquet}", file=sys.stderr)
             if csv is None and parquet is None:
                 relation.show(max_rows=max_rows, max_width=200)
-    except duckdb.Error as exc:
+    except (duckdb.Error, WarehouseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -27,6 +27,14 @@ log = logging.getLogger(__name__)
 DEFAULT_MEMORY_LIMIT = "512MB"
 
 
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be opened or used; the message says why and what to do."""
+
+
+def _is_newer_storage(exc: Exception) -> bool:
+    return "created with an newer version of DuckDB" in str(exc) or "created with a newer version" in str(exc)
+
+
 def _is_lock_error(exc: Exception) -> bool:
     message = str(exc)
     return "Could not set lock" in message or "Conflicting lock" in message
@@ -55,6 +63,12 @@ def connect(
             con = duckdb.connect(str(path), read_only=read_only, config=config)
             break
         except duckdb.IOException as exc:
+            if _is_newer_storage(exc):
+                raise WarehouseError(
+                    f"{path.name} was written by a newer DuckDB than {duckdb.__version__}, the version this project "
+                    "pins so that analysts' DuckDB shells can read the warehouse. It is derived from the dumps: move "
+                    "it aside and run again to rebuild it (or open it with the DuckDB that wrote it to export it)."
+                ) from None
             if not _is_lock_error(exc) or attempt == attempts:
                 raise
             log.warning("warehouse %s is locked (attempt %d/%d), retrying in %.1fs", path, attempt, attempts, wait)

@@ -119,3 +119,28 @@ def test_export_writes_every_table_to_parquet(warehouse, tmp_path):
     with duckdb.connect() as con:
         rows = con.execute("SELECT count(*) FROM read_parquet(?)", [str(target / "documents.parquet")]).fetchone()
     assert rows == (2,)
+
+
+def test_the_duckdb_shell_analysts_install_reads_the_snapshot(warehouse):
+    """The registry's DuckDB CLI (duckdb-cli, the pinned version) opens what the pipeline publishes."""
+    shell = Path(sys.executable).with_name("duckdb")
+    assert shell.is_file(), "duckdb-cli is a dev dependency: make install puts the shell in the venv"
+    snapshot = default_snapshot_path(warehouse)
+    result = subprocess.run(
+        [str(shell), "-readonly", "-csv", str(snapshot), "-c", "SELECT count(*) AS n FROM document_overview"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["n", "2"]
+    version = subprocess.run([str(shell), "--version"], capture_output=True, text=True, timeout=60).stdout
+    assert version.startswith(f"v{duckdb.__version__} ")
+
+
+def test_a_warehouse_from_a_newer_duckdb_fails_with_what_to_do(warehouse, capsys):
+    newer = warehouse.with_name("newer.duckdb")
+    data = bytearray(warehouse.read_bytes())
+    data[12:20] = (999).to_bytes(8, "little")  # the storage version in the main header
+    newer.write_bytes(bytes(data))
+    assert cli.main(["sql", "SELECT 1", "--warehouse", str(newer)]) == 1
+    err = capsys.readouterr().err
+    assert "newer DuckDB" in err and "move it aside and run again" in err
