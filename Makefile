@@ -56,6 +56,7 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error && touch $(NPM_STAMP)
 
 run: install
+	$(BIN)/python -m pipelines migrate
 	$(BIN)/python -m pipelines materialize
 
 test: install browser tools

@@ -25,6 +25,7 @@ from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
 from pipelines.orchestration.settings import repo_path
 from pipelines.warehouse import dictionary
 from pipelines.warehouse.connection import WarehouseError, connect
+from pipelines.warehouse.schema import migrate, schema_fingerprint
 from pipelines.warehouse.snapshot import default_snapshot_path
 
 # INFO keeps the progress lines and warnings, drops Dagster's per-event DEBUG chatter.
@@ -66,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--views", action="store_true", help="also export the analyst views")
     _add_source_arguments(export)
 
+    migrate = commands.add_parser(
+        "migrate", help="apply the warehouse schema (tables, columns, views) once, before runs",
+        description="Creates or upgrades the warehouse's tables and views when they are not the ones this code "
+                    "declares; does nothing when they are.",
+    )
+    migrate.add_argument(
+        "--warehouse", default=None, help="DuckDB file (default: $CORPUS_WAREHOUSE or data/warehouse/corpus.duckdb)",
+    )
+
     dictionary = commands.add_parser(
         "dictionary", help="regenerate sql/schema/tables.sql and sql/README.md's column tables from the declarations",
     )
@@ -88,9 +98,24 @@ def main(argv: list[str] | None = None) -> int:
         return run_query(args.query, args.warehouse, args.csv, args.parquet, args.max_rows)
     if args.command == "export":
         return export_parquet(args.parquet_dir, args.warehouse, args.views)
+    if args.command == "migrate":
+        return migrate_warehouse(args.warehouse)
     if args.command == "dictionary":
         return regenerate_dictionary(check=args.check)
     return 2
+
+
+def migrate_warehouse(warehouse: str | None) -> int:
+    """``python -m pipelines migrate``: 0 when the schema is current afterwards, 2 when the warehouse cannot open."""
+    path = Path(repo_path(warehouse or settings.WAREHOUSE.resolve()))
+    try:
+        with connect(path) as con:
+            applied = migrate(con)
+    except (WarehouseError, duckdb.Error) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{path}: schema {'applied' if applied else 'already current'} ({schema_fingerprint()})")
+    return 0
 
 
 def regenerate_dictionary(*, check: bool) -> int:
@@ -186,6 +211,8 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if migrate_warehouse(warehouse) != 0:  # also says at once when the warehouse cannot be opened
+        return 2
     keys = discover_dumps(Path(raw_dir))
     if not keys:
         print(f"no dumps found in {raw_dir}; nothing to do")
@@ -212,7 +239,7 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
         snapshot = Path(resources["warehouse"].snapshot())
         if snapshot.is_file():
             print(f"analysts: query the published snapshot {snapshot} (read-only), e.g. {EXAMPLE_QUERY}")
-    except duckdb.Error as exc:
+    except (duckdb.Error, WarehouseError) as exc:
         print(f"error: cannot read the warehouse {warehouse} for a summary: {exc}", file=sys.stderr)
     failed = [o for o in [*outcomes, corpus_outcome] if not o.success or o.failed_checks]
     for outcome in failed:

@@ -21,7 +21,7 @@ from pipelines.runtime.executor import Parallelism
 from pipelines.text.document import TextConfig
 from pipelines.text.language import LanguageConfig
 from pipelines.warehouse.connection import DEFAULT_MEMORY_LIMIT, connect
-from pipelines.warehouse.schema import apply_schema
+from pipelines.warehouse.schema import ensure_schema
 from pipelines.warehouse.snapshot import default_snapshot_path
 
 
@@ -41,9 +41,9 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection with the schema applied."""
+        """A read-write connection to a warehouse whose schema is current (a stale file is migrated first)."""
         with connect(self.file(), attempts=self.lock_attempts, memory_limit=self.memory_limit) as con:
-            apply_schema(con)
+            ensure_schema(con, migrate_if_stale=True, name=self.file().name)
             yield con
 
 

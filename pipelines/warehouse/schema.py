@@ -1,17 +1,29 @@
-"""The warehouse schema, applied idempotently on every run: the declared tables
-(``sql/schema/tables.toml``, read by ``tables.py``), their migrations, and the analyst views (``sql/views/``)."""
+"""The warehouse schema: the declared tables (``sql/schema/tables.toml``, read by ``tables.py``), their
+migrations, and the analyst views (``sql/views/``).
+
+The schema is applied by a migration step (:func:`migrate`, ``python -m pipelines migrate``), which records
+the fingerprint of what it applied in ``schema_migrations``. A connection only compares fingerprints
+(:func:`ensure_schema`): no DDL runs while the schema is current, so many writers can share a lake
+without racing on ``CREATE`` statements. A stale file warehouse (one writer) is migrated on the spot; a stale
+lake is refused until somebody runs the migration, once.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse.connection import SQL_DIR, transaction
+from pipelines.warehouse.connection import SQL_DIR, WarehouseError, transaction
 from pipelines.warehouse.tables import DOCUMENTS, TABLES, add_column_statements, create_statement
 
 VIEWS_DIR = SQL_DIR / "views"
+SCHEMA_FILE = SQL_DIR / "schema" / "tables.toml"
+# Bump when a migration in this module changes what apply_schema does to an existing warehouse.
+MIGRATIONS_VERSION = "1"
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +50,52 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(statement)
     if VIEWS_DIR.is_dir():
         apply_sql_dir(con, VIEWS_DIR)
+
+
+def schema_fingerprint() -> str:
+    """What the code expects: the table declarations, the views and the migrations, hashed."""
+    digest = hashlib.sha256(f"migrations {MIGRATIONS_VERSION}\n".encode())
+    for path in [SCHEMA_FILE, *sorted(VIEWS_DIR.glob("*.sql"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def applied_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The fingerprint of the last migration applied to this warehouse (None: never migrated)."""
+    (exists,) = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' "
+        "AND table_schema = current_schema()"
+    ).fetchone()
+    if not exists:
+        return None
+    row = con.execute(
+        "SELECT fingerprint FROM schema_migrations ORDER BY applied_at DESC, fingerprint DESC LIMIT 1"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> bool:
+    """Apply the schema when the warehouse's fingerprint is not the code's; True when it applied it."""
+    expected = schema_fingerprint()
+    if applied_fingerprint(con) == expected:
+        return False
+    apply_schema(con)
+    con.execute(
+        "INSERT INTO schema_migrations (fingerprint, applied_at, duckdb_version) VALUES (?, ?, ?)",
+        [expected, datetime.now(UTC).replace(tzinfo=None), duckdb.__version__],
+    )
+    return True
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection, *, migrate_if_stale: bool, name: str = "the warehouse") -> None:
+    """Nothing when the schema is current; else migrate (one writer: a file) or refuse (shared: a lake)."""
+    if applied_fingerprint(con) == schema_fingerprint():
+        return
+    if migrate_if_stale:
+        migrate(con)
+        return
+    raise WarehouseError(f"the schema of {name} is not the one this code expects: run `python -m pipelines migrate` "
+                         "once (with the same --warehouse) before the runs")
 
 
 def _existing_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:

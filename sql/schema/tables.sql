@@ -197,3 +197,9 @@ CREATE TABLE IF NOT EXISTS "entity_aliases" (
     "reason" VARCHAR NOT NULL,
     PRIMARY KEY ("entity_id", "alias")
 );
+
+CREATE TABLE IF NOT EXISTS "schema_migrations" (
+    "fingerprint" VARCHAR NOT NULL,
+    "applied_at" TIMESTAMP NOT NULL,
+    "duckdb_version" VARCHAR NOT NULL
+);

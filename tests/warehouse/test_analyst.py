@@ -137,10 +137,13 @@ def test_the_duckdb_shell_analysts_install_reads_the_snapshot(warehouse):
 
 
 def test_a_warehouse_from_a_newer_duckdb_fails_with_what_to_do(warehouse, capsys):
+    import gzip
+
+    # An empty database written by duckdb 2.0.0 (storage version 999 to 1.5.5), the version this project
+    # used before it pinned 1.5.5: a user's existing warehouse.
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "written_by_duckdb_2.0.duckdb.gz"
     newer = warehouse.with_name("newer.duckdb")
-    data = bytearray(warehouse.read_bytes())
-    data[12:20] = (999).to_bytes(8, "little")  # the storage version in the main header
-    newer.write_bytes(bytes(data))
+    newer.write_bytes(gzip.decompress(fixture.read_bytes()))
     assert cli.main(["sql", "SELECT 1", "--warehouse", str(newer)]) == 1
     err = capsys.readouterr().err
     assert "newer DuckDB" in err and "move it aside and run again" in err
