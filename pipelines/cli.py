@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +24,9 @@ import duckdb
 from pipelines.ingest.load import discover_dumps
 from pipelines.orchestration import settings
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
-from pipelines.orchestration.settings import repo_path
+from pipelines.orchestration.settings import repo_path, warehouse_spec
 from pipelines.warehouse import dictionary
+from pipelines.warehouse.backend import LakeWarehouse, Warehouse, parse_warehouse
 from pipelines.warehouse.connection import WarehouseError, connect
 from pipelines.warehouse.schema import migrate, schema_fingerprint
 from pipelines.warehouse.snapshot import default_snapshot_path
@@ -46,10 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("materialize", help="materialize every asset for every dump and print a summary")
     run.add_argument("--raw-dir", default=None, help="directory of dumps (default: $CORPUS_RAW_DIR or data/raw)")
-    run.add_argument(
-        "--warehouse", default=None,
-        help="DuckDB file (default: $CORPUS_WAREHOUSE or data/warehouse/corpus.duckdb)",
-    )
+    _add_warehouse_arguments(run)
     run.add_argument("--marker-regex", default=None, help="extra marker dialect: a regex with a (?P<name>...) group")
 
     sql = commands.add_parser(
@@ -72,9 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Creates or upgrades the warehouse's tables and views when they are not the ones this code "
                     "declares; does nothing when they are.",
     )
-    migrate.add_argument(
-        "--warehouse", default=None, help="DuckDB file (default: $CORPUS_WAREHOUSE or data/warehouse/corpus.duckdb)",
-    )
+    _add_warehouse_arguments(migrate)
 
     dictionary = commands.add_parser(
         "dictionary", help="regenerate sql/schema/tables.sql and sql/README.md's column tables from the declarations",
@@ -83,38 +81,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+WAREHOUSE_HELP = ("a DuckDB file, or ducklake:postgres:<libpq conninfo> for a lake (default: $CORPUS_WAREHOUSE "
+                  "or data/warehouse/corpus.duckdb)")
+LAKE_DATA_HELP = "a lake's data files: a directory or s3://bucket/prefix/ (default: $CORPUS_LAKE_DATA)"
+
+
+def _add_warehouse_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--warehouse", default=None, help=WAREHOUSE_HELP)
+    parser.add_argument("--lake-data", default=None, help=LAKE_DATA_HELP)
+
+
+def _backend(warehouse: str | None, lake_data: str | None) -> Warehouse:
+    """The warehouse the options (else the environment, else the default) name; ValueError if malformed."""
+    spec = warehouse_spec(warehouse or settings.WAREHOUSE.resolve())
+    return parse_warehouse(spec, lake_data or settings.LAKE_DATA.resolve() or None)
+
+
 def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--warehouse", default=None,
-        help="DuckDB file to read (default: the published snapshot $CORPUS_SNAPSHOT, else the warehouse)",
+        help="DuckDB file to read (default: the published snapshot $CORPUS_SNAPSHOT, else the warehouse), or a "
+             "lake (ducklake:postgres:<conninfo>, read at its last published snapshot)",
     )
+    parser.add_argument("--lake-data", default=None, help=LAKE_DATA_HELP)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "materialize":
-        return materialize_all(args.raw_dir, args.warehouse, args.marker_regex)
+        return materialize_all(args.raw_dir, args.warehouse, args.marker_regex, args.lake_data)
     if args.command == "sql":
-        return run_query(args.query, args.warehouse, args.csv, args.parquet, args.max_rows)
+        return run_query(args.query, args.warehouse, args.csv, args.parquet, args.max_rows, args.lake_data)
     if args.command == "export":
-        return export_parquet(args.parquet_dir, args.warehouse, args.views)
+        return export_parquet(args.parquet_dir, args.warehouse, args.views, args.lake_data)
     if args.command == "migrate":
-        return migrate_warehouse(args.warehouse)
+        return migrate_warehouse(args.warehouse, args.lake_data)
     if args.command == "dictionary":
         return regenerate_dictionary(check=args.check)
     return 2
 
 
-def migrate_warehouse(warehouse: str | None) -> int:
+def migrate_warehouse(warehouse: str | None, lake_data: str | None = None) -> int:
     """``python -m pipelines migrate``: 0 when the schema is current afterwards, 2 when the warehouse cannot open."""
-    path = Path(repo_path(warehouse or settings.WAREHOUSE.resolve()))
     try:
-        with connect(path) as con:
+        backend = _backend(warehouse, lake_data)
+        with backend.connect() as con:
             applied = migrate(con)
-    except (WarehouseError, duckdb.Error) as exc:
+    except (ValueError, WarehouseError, duckdb.Error) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"{path}: schema {'applied' if applied else 'already current'} ({schema_fingerprint()})")
+    print(f"{backend.label()}: schema {'applied' if applied else 'already current'} ({schema_fingerprint()})")
     return 0
 
 
@@ -127,31 +143,43 @@ def regenerate_dictionary(*, check: bool) -> int:
     return 1 if check and stale else 0
 
 
-def _read_source(warehouse: str | None) -> Path | None:
-    """What an analyst command reads: --warehouse, else the snapshot, else the live warehouse.
-
-    None (with the reason printed) when that file does not exist.
-    """
-    if warehouse:
-        source = Path(repo_path(warehouse))
-    else:
-        live = Path(repo_path(settings.WAREHOUSE.resolve()))
+@contextmanager
+def _reader(warehouse: str | None, lake_data: str | None) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """What an analyst command reads, read-only: a lake at its last published snapshot; for files,
+    --warehouse, else the published snapshot, else the live warehouse. None (the reason printed) when
+    there is nothing to read."""
+    try:
+        backend = _backend(warehouse, lake_data)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        yield None
+        return
+    if isinstance(backend, LakeWarehouse):
+        with backend.connect_published() as (con, snapshot_id):
+            at = f"snapshot {snapshot_id}" if snapshot_id is not None else "its current state (nothing published yet)"
+            print(f"-- {backend.label()} at {at} (read-only)", file=sys.stderr)
+            yield con
+        return
+    source = backend.path
+    if not warehouse:
         configured = settings.SNAPSHOT.resolve()
-        snapshot = Path(repo_path(configured)) if configured else default_snapshot_path(live)
-        source = snapshot if snapshot.is_file() else live
+        snapshot = Path(repo_path(configured)) if configured else default_snapshot_path(source)
+        source = snapshot if snapshot.is_file() else source
     if not source.is_file():
         print(f"error: no warehouse at {source}; run `python -m pipelines materialize` first", file=sys.stderr)
-        return None
-    return source
-
-
-def run_query(query: str, warehouse: str | None, csv: Path | None, parquet: Path | None, max_rows: int) -> int:
-    source = _read_source(warehouse)
-    if source is None:
-        return 2
+        yield None
+        return
     print(f"-- {source} (read-only)", file=sys.stderr)
+    with connect(source, read_only=True) as con:
+        yield con
+
+
+def run_query(query: str, warehouse: str | None, csv: Path | None, parquet: Path | None, max_rows: int,
+              lake_data: str | None = None) -> int:
     try:
-        with connect(source, read_only=True) as con:
+        with _reader(warehouse, lake_data) as con:
+            if con is None:
+                return 2
             relation = con.sql(query)
             if relation is None:
                 print("error: the statement returns no rows (the connection is read-only)", file=sys.stderr)
@@ -170,17 +198,16 @@ def run_query(query: str, warehouse: str | None, csv: Path | None, parquet: Path
     return 0
 
 
-def export_parquet(directory: Path, warehouse: str | None, include_views: bool) -> int:
-    source = _read_source(warehouse)
-    if source is None:
-        return 2
-    directory.mkdir(parents=True, exist_ok=True)
+def export_parquet(directory: Path, warehouse: str | None, include_views: bool, lake_data: str | None = None) -> int:
     kinds = ["BASE TABLE", "VIEW"] if include_views else ["BASE TABLE"]
-    with connect(source, read_only=True) as con:
+    with _reader(warehouse, lake_data) as con:
+        if con is None:
+            return 2
+        directory.mkdir(parents=True, exist_ok=True)
         names = [
             name for (name,) in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-                "AND list_contains(?, table_type) ORDER BY table_name",
+                "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+                "AND table_schema = 'main' AND list_contains(?, table_type) ORDER BY table_name",
                 [kinds],
             ).fetchall()
         ]
@@ -197,21 +224,25 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
-def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: str | None) -> int:
+def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: str | None,
+                    lake_data: str | None = None) -> int:
     from pipelines.definitions import ASSETS, CORPUS_ASSETS, PARTITIONED_ASSETS, build_resources
 
     raw_dir = repo_path(raw_dir or settings.RAW_DIR.resolve())
-    warehouse = repo_path(warehouse or settings.WAREHOUSE.resolve())
+    warehouse = warehouse_spec(warehouse or settings.WAREHOUSE.resolve())
+    lake_data = lake_data or settings.LAKE_DATA.resolve() or None
     if not Path(raw_dir).is_dir():
         print(f"error: raw directory {raw_dir} does not exist", file=sys.stderr)
         return 2
     try:
-        resources = build_resources(raw_dir=raw_dir, warehouse=warehouse, marker_regex=marker_regex, resolve_now=True)
+        resources = build_resources(raw_dir=raw_dir, warehouse=warehouse, marker_regex=marker_regex,
+                                    lake_data=lake_data, resolve_now=True)
+        backend = resources["warehouse"].backend()
         resources["raw_dumps"].split_config()  # validates the marker regex before any run
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if migrate_warehouse(warehouse) != 0:  # also says at once when the warehouse cannot be opened
+    if migrate_warehouse(warehouse, lake_data) != 0:  # also says at once when the warehouse cannot be opened
         return 2
     keys = discover_dumps(Path(raw_dir))
     if not keys:
@@ -235,12 +266,14 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
         )
         corpus_outcome = _outcome("(corpus)", result)
     try:
-        print_summary(warehouse, keys, outcomes)
-        snapshot = Path(resources["warehouse"].snapshot())
-        if snapshot.is_file():
+        print_summary(backend, keys, outcomes)
+        if isinstance(backend, LakeWarehouse):
+            print(f"analysts: query the lake at its last published snapshot, e.g. {EXAMPLE_QUERY} --warehouse "
+                  "'ducklake:postgres:…' --lake-data …")
+        elif (snapshot := Path(resources["warehouse"].snapshot())).is_file():
             print(f"analysts: query the published snapshot {snapshot} (read-only), e.g. {EXAMPLE_QUERY}")
     except (duckdb.Error, WarehouseError) as exc:
-        print(f"error: cannot read the warehouse {warehouse} for a summary: {exc}", file=sys.stderr)
+        print(f"error: cannot read the warehouse {backend.label()} for a summary: {exc}", file=sys.stderr)
     failed = [o for o in [*outcomes, corpus_outcome] if not o.success or o.failed_checks]
     for outcome in failed:
         for message in outcome.errors + [f"blocking check failed: {c}" for c in outcome.failed_checks]:
@@ -269,10 +302,10 @@ def _root_cause(error) -> str:
     return error.message.strip()
 
 
-def print_summary(warehouse: str, keys: list[str], outcomes: list[PartitionOutcome]) -> None:
+def print_summary(backend: Warehouse, keys: list[str], outcomes: list[PartitionOutcome]) -> None:
     """What landed: one line per dump, then table totals."""
-    print(f"\nwarehouse: {warehouse}")
-    with connect(warehouse, read_only=True) as con:
+    print(f"\nwarehouse: {backend.label()}")
+    with backend.connect(read_only=True) as con:
         rows = {
             path: rest
             for path, *rest in con.execute(

@@ -32,6 +32,7 @@ def build_resources(
     warehouse: str | None = None,
     marker_regex: str | None = None,
     snapshot: str | None = None,
+    lake_data: str | None = None,
     *,
     resolve_now: bool = False,
 ) -> dict[str, dg.ConfigurableResource]:
@@ -50,6 +51,7 @@ def build_resources(
     return {
         "warehouse": WarehouseResource(
             path=pick(warehouse, settings.WAREHOUSE),
+            lake_data=pick(lake_data, settings.LAKE_DATA),
             snapshot_path=pick(snapshot, settings.SNAPSHOT),
             memory_limit=pick(None, settings.DUCKDB_MEMORY_LIMIT),
         ),

@@ -25,7 +25,7 @@ from pipelines.runtime.ids import stable_id
 from pipelines.runtime.stage import Stage
 from pipelines.runtime.steps import Record, Step
 from pipelines.text.structure import CLEAN_KINDS
-from pipelines.warehouse.connection import read_sql, transaction
+from pipelines.warehouse.connection import cursor, read_sql, transaction
 
 READ_BATCH = 500
 Document = tuple[str, str, list[tuple[int, int, str]]]  # doc_id, language, clean paragraphs as read
@@ -108,7 +108,7 @@ def load_models(config: EntityConfig) -> None:
 
 def _documents(con: duckdb.DuckDBPyConnection, dump_id: str) -> Iterator[list[Document]]:
     """Batches of (doc_id, language, clean paragraphs), in document order."""
-    reader = con.cursor()
+    reader = cursor(con)
     try:
         reader.execute(
             "SELECT d.doc_id, l.language, list((p.ordinal, p.char_start, p.text) ORDER BY p.ordinal) "

@@ -16,34 +16,45 @@ import duckdb
 from pipelines.entities.models import EntityConfig, pipeline_map
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.load import DumpFile, discover_dumps
-from pipelines.orchestration.settings import repo_path
+from pipelines.orchestration.settings import repo_path, warehouse_spec
 from pipelines.runtime.executor import Parallelism
 from pipelines.text.document import TextConfig
 from pipelines.text.language import LanguageConfig
-from pipelines.warehouse.connection import DEFAULT_MEMORY_LIMIT, connect
+from pipelines.warehouse.backend import FileWarehouse, Warehouse, parse_warehouse
+from pipelines.warehouse.connection import DEFAULT_MEMORY_LIMIT, WarehouseError
 from pipelines.warehouse.schema import ensure_schema
 from pipelines.warehouse.snapshot import default_snapshot_path
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file. Connections retry while another process holds the lock."""
+    """The warehouse: a DuckDB file (connections retry while another process holds the lock) or a
+    DuckLake (``ducklake:postgres:<conninfo>``, data files under ``lake_data``)."""
 
     path: str
-    snapshot_path: str = ""  # the analysts' published copy; "" = corpus.snapshot.duckdb beside `path`
+    lake_data: str = ""  # a lake's data path (directory or s3://bucket/prefix/); unused for a file
+    snapshot_path: str = ""  # a file's published copy; "" = corpus.snapshot.duckdb beside `path`
     lock_attempts: int = 8
     memory_limit: str = DEFAULT_MEMORY_LIMIT  # DuckDB's memory_limit: bounds a load's memory
 
+    def backend(self) -> Warehouse:
+        return parse_warehouse(warehouse_spec(self.path), self.lake_data or None)
+
     def file(self) -> Path:
-        return Path(repo_path(self.path))
+        backend = self.backend()
+        if not isinstance(backend, FileWarehouse):
+            raise WarehouseError(f"{backend.label()} is a lake, not a file")
+        return backend.path
 
     def snapshot(self) -> Path:
         return Path(repo_path(self.snapshot_path)) if self.snapshot_path else default_snapshot_path(self.file())
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection to a warehouse whose schema is current (a stale file is migrated first)."""
-        with connect(self.file(), attempts=self.lock_attempts, memory_limit=self.memory_limit) as con:
-            ensure_schema(con, migrate_if_stale=True, name=self.file().name)
+        """A read-write connection to a warehouse whose schema is current. A stale file is migrated
+        first; a stale lake (shared by many writers) is refused until `python -m pipelines migrate`."""
+        backend = self.backend()
+        with backend.connect(attempts=self.lock_attempts, memory_limit=self.memory_limit) as con:
+            ensure_schema(con, migrate_if_stale=not backend.shared, name=backend.label())
             yield con
 
 

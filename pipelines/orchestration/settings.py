@@ -53,6 +53,7 @@ class Setting:
 
 RAW_DIR = Setting("CORPUS_RAW_DIR", "data/raw")
 WAREHOUSE = Setting("CORPUS_WAREHOUSE", "data/warehouse/corpus.duckdb")
+LAKE_DATA = Setting("CORPUS_LAKE_DATA", "")  # a lake's data files: a directory or s3://bucket/prefix/
 SNAPSHOT = Setting("CORPUS_SNAPSHOT", "")  # "": corpus.snapshot.duckdb beside the warehouse
 MARKER_REGEX = Setting("CORPUS_MARKER_REGEX", None)
 MAX_DOCUMENT_BYTES = Setting("CORPUS_MAX_DOCUMENT_BYTES", str(SplitConfig.max_document_bytes), integer=True)
@@ -62,3 +63,8 @@ DUCKDB_MEMORY_LIMIT = Setting("CORPUS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT
 def repo_path(value: str | os.PathLike) -> str:
     path = Path(value)
     return str(path if path.is_absolute() else REPO_ROOT / path)
+
+
+def warehouse_spec(value: str) -> str:
+    """A file warehouse's path from the repository root; a lake (``ducklake:…``) as given."""
+    return value if str(value).startswith("ducklake:") else repo_path(value)

@@ -25,6 +25,7 @@ from pipelines.text.document import Extractor, TextConfig, TextContext, TextReco
 from pipelines.text.langid import warm_up
 from pipelines.text.paragraphs import split_paragraphs
 from pipelines.text.structure import normalized_key
+from pipelines.warehouse.connection import cursor
 from pipelines.warehouse.fingerprints import INGEST
 from pipelines.warehouse.tables import quote_identifier
 
@@ -100,7 +101,7 @@ def repeated_paragraphs(
 
 
 def _read_batches(con: duckdb.DuckDBPyConnection, dump_id: str) -> Iterator[list[tuple[str, str, str]]]:
-    reader = con.cursor()  # its own connection: the writer's transaction stays open meanwhile
+    reader = cursor(con)  # its own connection: the writer's transaction stays open meanwhile
     try:
         reader.execute("SELECT doc_id, dump_id, text FROM documents WHERE dump_id = ? ORDER BY ordinal", [dump_id])
         while batch := reader.fetchmany(READ_BATCH):

@@ -80,6 +80,15 @@ def connect(
         con.close()
 
 
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A second connection to the same database (its own transaction), on the same default catalog:
+    a lake's ``USE lake`` does not carry over to cursors by itself."""
+    (catalog,) = con.execute("SELECT current_database()").fetchone()
+    other = con.cursor()
+    other.execute(f"USE {quote_identifier(catalog)}")
+    return other
+
+
 def read_sql(relative: str) -> str:
     """Text of a query kept in ``sql/``."""
     return (SQL_DIR / relative).read_text(encoding="utf-8")

@@ -39,12 +39,14 @@ def apply_sql_dir(con: duckdb.DuckDBPyConnection, directory: Path) -> list[str]:
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables and columns, then (re)create views; safe to run on every run."""
+    lake = is_lake(con)
     with transaction(con):
-        _migrate_documents_primary_key(con)
+        if not lake:
+            _migrate_documents_primary_key(con)
         existing = _existing_columns(con)
         for table in TABLES.values():
             if table.name not in existing:
-                con.execute(create_statement(table))
+                con.execute(create_statement(table, declare_keys=not lake))
                 continue
             for statement in add_column_statements(table, existing[table.name]):
                 con.execute(statement)
@@ -64,7 +66,7 @@ def applied_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     """The fingerprint of the last migration applied to this warehouse (None: never migrated)."""
     (exists,) = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' "
-        "AND table_schema = current_schema()"
+        "AND table_catalog = current_database() AND table_schema = current_schema()"
     ).fetchone()
     if not exists:
         return None
@@ -98,10 +100,16 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, *, migrate_if_stale: bool, nam
                          "once (with the same --warehouse) before the runs")
 
 
+def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    """Is the connection's default catalog a DuckLake (no keys, no DuckDB-only migrations)?"""
+    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return bool(row) and row[0] == "ducklake"
+
+
 def _existing_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     rows = con.execute(
         "SELECT table_name, list(column_name) FROM information_schema.columns "
-        "WHERE table_schema = 'main' GROUP BY table_name"
+        "WHERE table_catalog = current_database() AND table_schema = 'main' GROUP BY table_name"
     ).fetchall()
     return {name: set(columns) for name, columns in rows}
 

@@ -132,10 +132,11 @@ def arrow_table(name: str, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=arrow_schema(name))
 
 
-def create_statement(table: Table) -> str:
-    """``CREATE TABLE IF NOT EXISTS`` for one declared table."""
+def create_statement(table: Table, *, declare_keys: bool = True) -> str:
+    """``CREATE TABLE IF NOT EXISTS`` for one declared table (a lake declares no keys: DuckLake has no
+    PRIMARY KEY; the blocking ``unique_keys`` checks guard them on both backends)."""
     lines = [f"{quote_identifier(c.name)} {c.type}{'' if c.nullable else ' NOT NULL'}" for c in table.columns]
-    if table.key and table.declare_key:
+    if table.key and table.declare_key and declare_keys:
         lines.append(f"PRIMARY KEY ({', '.join(quote_identifier(k) for k in table.key)})")
     body = ",\n    ".join(lines)
     return f"CREATE TABLE IF NOT EXISTS {quote_identifier(table.name)} (\n    {body}\n)"

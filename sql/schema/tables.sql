@@ -203,3 +203,8 @@ CREATE TABLE IF NOT EXISTS "schema_migrations" (
     "applied_at" TIMESTAMP NOT NULL,
     "duckdb_version" VARCHAR NOT NULL
 );
+
+CREATE TABLE IF NOT EXISTS "published_snapshots" (
+    "snapshot_id" BIGINT NOT NULL,
+    "published_at" TIMESTAMP NOT NULL
+);

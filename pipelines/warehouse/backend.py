@@ -1,0 +1,163 @@
+"""Where the warehouse lives: a DuckDB file (the default) or a DuckLake with its catalog in PostgreSQL.
+
+Both give DuckDB connections on which the same SQL runs; what differs is who may write at once.
+
+- :class:`FileWarehouse`: one DuckDB file, one writer process at a time (connections retry while
+  another holds the lock); analysts read a published copy of the file.
+- :class:`LakeWarehouse`: ``ducklake:postgres:<libpq conninfo>``. Its catalog is in PostgreSQL and its
+  Parquet data files in a directory or an S3-compatible bucket (``--lake-data``). Many processes
+  on many machines may write at once, and analysts attach it read-only at a published snapshot
+  version.
+
+:func:`parse_warehouse` turns the ``--warehouse`` / ``CORPUS_WAREHOUSE`` setting into one of them. A lake's
+conninfo may hold a password: :meth:`LakeWarehouse.label` and every error message show it redacted.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines.warehouse import extensions
+from pipelines.warehouse.connection import DEFAULT_MEMORY_LIMIT, WarehouseError, connect
+
+log = logging.getLogger(__name__)
+
+LAKE_PREFIX = "ducklake:postgres:"
+LAKE_ALIAS = "lake"
+_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+_URI_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]+:)([^@\s]+)(@)")
+
+
+def redact(conninfo: str) -> str:
+    """``host=db password=s3cret`` -> ``host=db password=***`` (also ``postgresql://u:s3cret@h/db``)."""
+    return _URI_PASSWORD.sub(r"\1***\3", _PASSWORD.sub(r"\1***", conninfo))
+
+
+def sql_literal(text: str) -> str:
+    """A single-quoted SQL string literal, for the statements DuckDB takes no parameters in (ATTACH)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class FileWarehouse:
+    """A DuckDB file: one writer at a time."""
+
+    path: Path
+    shared = False  # several writer processes at once?
+
+    def label(self) -> str:
+        return str(self.path)
+
+    @contextmanager
+    def connect(self, *, read_only: bool = False, attempts: int = 8,
+                memory_limit: str | None = DEFAULT_MEMORY_LIMIT) -> Iterator[duckdb.DuckDBPyConnection]:
+        with connect(self.path, read_only=read_only, attempts=attempts, memory_limit=memory_limit) as con:
+            yield con
+
+
+@dataclass(frozen=True)
+class LakeWarehouse:
+    """A DuckLake: catalog in PostgreSQL (libpq ``conninfo``), data files under ``data_path``."""
+
+    conninfo: str
+    data_path: str
+    shared = True
+
+    def label(self) -> str:
+        return LAKE_PREFIX + redact(self.conninfo)
+
+    def _attach_statement(self, read_only: bool, snapshot_version: int | None) -> str:
+        options = [f"DATA_PATH {sql_literal(self.data_path)}"] if self.data_path else []
+        if read_only:
+            options.append("READ_ONLY")
+        if snapshot_version is not None:
+            options.append(f"SNAPSHOT_VERSION {int(snapshot_version)}")
+        suffix = f" ({', '.join(options)})" if options else ""
+        return f"ATTACH {sql_literal(LAKE_PREFIX + self.conninfo)} AS {LAKE_ALIAS}{suffix}"
+
+    @contextmanager
+    def connect(self, *, read_only: bool = False, attempts: int = 8, memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
+                snapshot_version: int | None = None,
+                first_wait: float = 0.5) -> Iterator[duckdb.DuckDBPyConnection]:
+        """An in-memory DuckDB with the lake attached (and made the default catalog).
+
+        An unreachable or locked catalog is retried with backoff, then fails naming the catalog (redacted).
+        """
+        con = duckdb.connect(config={"memory_limit": memory_limit} if memory_limit else {})
+        try:
+            needed = ["ducklake", "postgres"] + (["httpfs"] if self.data_path.startswith(("s3://", "r2://")) else [])
+            extensions.load(con, *needed)
+            statement = self._attach_statement(read_only, snapshot_version)
+            wait = first_wait
+            for attempt in range(1, attempts + 1):
+                try:
+                    con.execute(statement)
+                    break
+                except duckdb.Error as exc:
+                    reason = redact(str(exc)).replace(self.conninfo, redact(self.conninfo))
+                    if attempt == attempts:
+                        raise WarehouseError(f"cannot attach the lake {self.label()} after {attempts} attempts: "
+                                             f"{reason}") from None
+                    log.warning("lake %s: attach failed (attempt %d/%d), retrying in %.1fs: %s",
+                                self.label(), attempt, attempts, wait, reason)
+                    time.sleep(wait)
+                    wait = min(wait * 2, 30.0)
+            con.execute(f"USE {LAKE_ALIAS}")
+            yield con
+        finally:
+            con.close()
+
+
+    def current_snapshot(self, con: duckdb.DuckDBPyConnection) -> int:
+        """The lake's newest committed snapshot id, as this connection sees it."""
+        return int(con.execute(f"FROM {LAKE_ALIAS}.current_snapshot()").fetchone()[0])
+
+    def publish(self, con: duckdb.DuckDBPyConnection) -> int:
+        """Record the current snapshot as the one analysts read; return its id."""
+        snapshot_id = self.current_snapshot(con)
+        con.execute("INSERT INTO published_snapshots (snapshot_id, published_at) VALUES (?, now()::TIMESTAMP)",
+                    [snapshot_id])
+        return snapshot_id
+
+    @contextmanager
+    def connect_published(self, *, memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
+                          attempts: int = 8) -> Iterator[tuple[duckdb.DuckDBPyConnection, int | None]]:
+        """A read-only connection pinned to the newest published snapshot, and that snapshot's id
+        (None, and the lake as it is now, when nothing was published yet)."""
+        with self.connect(read_only=True, memory_limit=memory_limit, attempts=attempts) as con:
+            row = con.execute("SELECT max(snapshot_id) FROM published_snapshots").fetchone()
+        published = row[0] if row else None
+        with self.connect(read_only=True, memory_limit=memory_limit, attempts=attempts,
+                          snapshot_version=published) as con:
+            yield con, published
+
+
+Warehouse = FileWarehouse | LakeWarehouse
+
+
+def parse_warehouse(spec: str, lake_data: str | None = None) -> Warehouse:
+    """``data/warehouse/corpus.duckdb`` -> a file; ``ducklake:postgres:dbname=lake host=…`` -> a lake,
+    whose data files go to ``lake_data`` (a directory or ``s3://bucket/prefix/``)."""
+    if spec.startswith(LAKE_PREFIX):
+        conninfo = spec[len(LAKE_PREFIX):].strip()
+        if not conninfo:
+            raise ValueError("a lake warehouse needs a libpq conninfo after 'ducklake:postgres:'")
+        if not lake_data:
+            raise ValueError(f"the lake {LAKE_PREFIX}{redact(conninfo)} needs a data path: --lake-data or "
+                             "CORPUS_LAKE_DATA (a directory or s3://bucket/prefix/)")
+        data_path = lake_data if "://" in lake_data else str(Path(lake_data).resolve())
+        if "://" not in data_path and not data_path.endswith("/"):
+            data_path += "/"
+        return LakeWarehouse(conninfo, data_path)
+    if spec.startswith("ducklake:"):
+        raise ValueError(f"unsupported lake catalog in {spec.split(':', 2)[0]}:{spec.split(':', 2)[1]}: only "
+                         "ducklake:postgres:<conninfo> is supported")
+    return FileWarehouse(Path(spec))
