@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make run    install, then materialize every asset over data/raw/ and print a summary
-#   make test   install (with Debian's chromium for the UI test), then lint and run the test suite (what CI runs)
+#   make test   install (with Debian's chromium for the UI test and PostgreSQL for the lake tests), then lint and
+#               run the test suite (what CI runs)
 # Also: make dev (the Dagster UI), make bench (benchmarks), make browser (chromium only).
 
 PYTHON ?= python3
@@ -11,7 +12,7 @@ STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 NPM_STAMP := node_modules/.installed
 
-.PHONY: install browser tools run test dev bench clean
+.PHONY: install browser tools postgres run test dev bench clean
 
 # The spaCy pipelines first, hash-checked (requirements/models.txt), so that the project's own pins on them are
 # already met by the verified wheels.
@@ -55,11 +56,24 @@ $(NPM_STAMP): package.json package-lock.json
 	fi; \
 	npm ci --no-audit --no-fund --loglevel=error && touch $(NPM_STAMP)
 
+# Debian's PostgreSQL server binaries, for the lake tests (tests/lake/): the tests start their own server on a
+# Unix socket in a temporary directory (no TCP port) and stop it at the end; no cluster of the package is used.
+# Without it the lake tests are skipped with a warning; under CI (CI set) that is an error.
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else SUDO=none; fi; \
+	if [ "$$SUDO" != none ] && command -v apt-get >/dev/null \
+		&& $$SUDO apt-get update -qq \
+		&& $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql \
+		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then echo "installed PostgreSQL server binaries"; exit 0; fi; \
+	echo "make postgres: could not install postgresql (apt-get needs root or sudo); the lake tests will be skipped" >&2; \
+	[ -z "$$CI" ]
+
 run: install
 	$(BIN)/python -m pipelines migrate
 	$(BIN)/python -m pipelines materialize
 
-test: install browser tools
+test: install browser tools postgres
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -25,8 +25,8 @@ from pipelines.ingest.load import discover_dumps
 from pipelines.orchestration import settings
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
 from pipelines.orchestration.settings import repo_path, warehouse_spec
-from pipelines.warehouse import dictionary
-from pipelines.warehouse.backend import LakeWarehouse, Warehouse, parse_warehouse
+from pipelines.warehouse import dictionary, extensions
+from pipelines.warehouse.backend import LAKE_ALIAS, LakeWarehouse, Warehouse, parse_warehouse, sql_literal
 from pipelines.warehouse.connection import WarehouseError, connect
 from pipelines.warehouse.schema import migrate, schema_fingerprint
 from pipelines.warehouse.snapshot import default_snapshot_path
@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--csv", type=Path, default=None, help="write the whole result to this CSV file")
     sql.add_argument("--parquet", type=Path, default=None, help="write the whole result to this Parquet file")
     sql.add_argument("--max-rows", type=int, default=40, help="rows printed to the terminal (default 40)")
+
+    shell = commands.add_parser(
+        "shell", help="open the DuckDB shell (duckdb-cli) on what analysts read: the snapshot, or the lake at its "
+                      "last published snapshot, read-only",
+    )
+    _add_source_arguments(shell)
 
     export = commands.add_parser("export", help="write every table of the warehouse to DIR/<table>.parquet")
     export.add_argument("--parquet-dir", type=Path, required=True, help="directory for the Parquet files")
@@ -112,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         return materialize_all(args.raw_dir, args.warehouse, args.marker_regex, args.lake_data)
     if args.command == "sql":
         return run_query(args.query, args.warehouse, args.csv, args.parquet, args.max_rows, args.lake_data)
+    if args.command == "shell":
+        return open_shell(args.warehouse, args.lake_data)
     if args.command == "export":
         return export_parquet(args.parquet_dir, args.warehouse, args.views, args.lake_data)
     if args.command == "migrate":
@@ -125,7 +133,7 @@ def migrate_warehouse(warehouse: str | None, lake_data: str | None = None) -> in
     """``python -m pipelines migrate``: 0 when the schema is current afterwards, 2 when the warehouse cannot open."""
     try:
         backend = _backend(warehouse, lake_data)
-        with backend.connect() as con:
+        with backend.connect(attempts=settings.CONNECT_ATTEMPTS.resolve()) as con:
             applied = migrate(con)
     except (ValueError, WarehouseError, duckdb.Error) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -155,7 +163,7 @@ def _reader(warehouse: str | None, lake_data: str | None) -> Iterator[duckdb.Duc
         yield None
         return
     if isinstance(backend, LakeWarehouse):
-        with backend.connect_published() as (con, snapshot_id):
+        with backend.connect_published(attempts=settings.CONNECT_ATTEMPTS.resolve()) as (con, snapshot_id):
             at = f"snapshot {snapshot_id}" if snapshot_id is not None else "its current state (nothing published yet)"
             print(f"-- {backend.label()} at {at} (read-only)", file=sys.stderr)
             yield con
@@ -196,6 +204,42 @@ def run_query(query: str, warehouse: str | None, csv: Path | None, parquet: Path
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def shell_command(warehouse: str | None, lake_data: str | None) -> list[str] | None:
+    """The DuckDB shell's command line for what analysts read (None, the reason printed, if nothing)."""
+    shell = Path(sys.executable).with_name("duckdb")
+    if not shell.is_file():
+        print("error: the DuckDB shell is not installed: pip install 'duckdb-cli==1.5.5' (make install does)",
+              file=sys.stderr)
+        return None
+    try:
+        backend = _backend(warehouse, lake_data)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    if isinstance(backend, LakeWarehouse):
+        with backend.connect_published(attempts=settings.CONNECT_ATTEMPTS.resolve()) as (_, snapshot_id):
+            pass
+        for name in ("ducklake", "postgres"):
+            extensions.wheel_extension_file(name)  # installed from the wheels by the pipeline's first connection
+        init = (f"SET extension_directory = {sql_literal(str(extensions.extension_directory()))}; "
+                "SET autoinstall_known_extensions = false; LOAD ducklake; LOAD postgres; "
+                f"{backend.attach_statement(read_only=True, snapshot_version=snapshot_id)}; USE {LAKE_ALIAS};")
+        return [str(shell), "-cmd", init]
+    with _reader(warehouse, lake_data) as con:
+        if con is None:
+            return None
+        (path,) = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return [str(shell), "-readonly", path]
+
+
+def open_shell(warehouse: str | None, lake_data: str | None) -> int:
+    command = shell_command(warehouse, lake_data)
+    if command is None:
+        return 2
+    os.execv(command[0], command)  # the shell replaces this process: the analyst's session from here on
+    return 0  # not reached
 
 
 def export_parquet(directory: Path, warehouse: str | None, include_views: bool, lake_data: str | None = None) -> int:

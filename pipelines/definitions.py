@@ -54,6 +54,7 @@ def build_resources(
             lake_data=pick(lake_data, settings.LAKE_DATA),
             snapshot_path=pick(snapshot, settings.SNAPSHOT),
             memory_limit=pick(None, settings.DUCKDB_MEMORY_LIMIT),
+            lock_attempts=pick(None, settings.CONNECT_ATTEMPTS),
         ),
         "raw_dumps": RawDumpsResource(
             raw_dir=pick(raw_dir, settings.RAW_DIR),

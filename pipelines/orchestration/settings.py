@@ -57,6 +57,9 @@ LAKE_DATA = Setting("CORPUS_LAKE_DATA", "")  # a lake's data files: a directory 
 SNAPSHOT = Setting("CORPUS_SNAPSHOT", "")  # "": corpus.snapshot.duckdb beside the warehouse
 MARKER_REGEX = Setting("CORPUS_MARKER_REGEX", None)
 MAX_DOCUMENT_BYTES = Setting("CORPUS_MAX_DOCUMENT_BYTES", str(SplitConfig.max_document_bytes), integer=True)
+# Connection attempts, with backoff from 0.5 s doubling to 30 s, while a file is locked or a lake's catalog is
+# unreachable or locked: 8 is about a minute in all.
+CONNECT_ATTEMPTS = Setting("CORPUS_CONNECT_ATTEMPTS", "8", integer=True)
 DUCKDB_MEMORY_LIMIT = Setting("CORPUS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT, empty="")  # "": no limit
 
 

@@ -74,7 +74,7 @@ class LakeWarehouse:
     def label(self) -> str:
         return LAKE_PREFIX + redact(self.conninfo)
 
-    def _attach_statement(self, read_only: bool, snapshot_version: int | None) -> str:
+    def attach_statement(self, *, read_only: bool, snapshot_version: int | None) -> str:
         options = [f"DATA_PATH {sql_literal(self.data_path)}"] if self.data_path else []
         if read_only:
             options.append("READ_ONLY")
@@ -95,7 +95,7 @@ class LakeWarehouse:
         try:
             needed = ["ducklake", "postgres"] + (["httpfs"] if self.data_path.startswith(("s3://", "r2://")) else [])
             extensions.load(con, *needed)
-            statement = self._attach_statement(read_only, snapshot_version)
+            statement = self.attach_statement(read_only=read_only, snapshot_version=snapshot_version)
             wait = first_wait
             for attempt in range(1, attempts + 1):
                 try:

@@ -136,6 +136,16 @@ def test_the_duckdb_shell_analysts_install_reads_the_snapshot(warehouse):
     assert version.startswith(f"v{duckdb.__version__} ")
 
 
+def test_the_shell_command_opens_the_snapshot_read_only(warehouse, monkeypatch):
+    monkeypatch.setenv("CORPUS_WAREHOUSE", str(warehouse))
+    monkeypatch.delenv("CORPUS_SNAPSHOT", raising=False)
+    command = cli.shell_command(None, None)
+    assert command[-2:] == ["-readonly", str(default_snapshot_path(warehouse))]
+    result = subprocess.run([*command, "-csv", "-c", "SELECT count(*) AS n FROM documents"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.split() == ["n", "2"], result.stderr
+
+
 def test_a_warehouse_from_a_newer_duckdb_fails_with_what_to_do(warehouse, capsys):
     import gzip
 
