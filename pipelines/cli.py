@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--raw-dir", default=None, help="directory of dumps (default: $CORPUS_RAW_DIR or data/raw)")
     _add_warehouse_arguments(run)
     run.add_argument("--marker-regex", default=None, help="extra marker dialect: a regex with a (?P<name>...) group")
+    run.add_argument("--jobs", type=int, default=1,
+                     help="dumps materialized at once, each in its own process (a lake only: a DuckDB file takes one "
+                          "writer)")
 
     sql = commands.add_parser(
         "sql", help="run a query read-only and print the result (or export it to CSV/Parquet)",
@@ -115,7 +118,7 @@ def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "materialize":
-        return materialize_all(args.raw_dir, args.warehouse, args.marker_regex, args.lake_data)
+        return materialize_all(args.raw_dir, args.warehouse, args.marker_regex, args.lake_data, args.jobs)
     if args.command == "sql":
         return run_query(args.query, args.warehouse, args.csv, args.parquet, args.max_rows, args.lake_data)
     if args.command == "shell":
@@ -269,7 +272,7 @@ def _instance() -> dg.DagsterInstance:
 
 
 def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: str | None,
-                    lake_data: str | None = None) -> int:
+                    lake_data: str | None = None, jobs: int = 1) -> int:
     from pipelines.definitions import ASSETS, CORPUS_ASSETS, PARTITIONED_ASSETS, build_resources
 
     raw_dir = repo_path(raw_dir or settings.RAW_DIR.resolve())
@@ -286,6 +289,13 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    if jobs > 1 and not backend.shared:
+        print(f"error: --jobs {jobs} needs a lake: {backend.label()} is a DuckDB file, which takes one writer "
+              "process at a time (use --warehouse ducklake:postgres:<conninfo> --lake-data DIR)", file=sys.stderr)
+        return 2
     if migrate_warehouse(warehouse, lake_data) != 0:  # also says at once when the warehouse cannot be opened
         return 2
     keys = discover_dumps(Path(raw_dir))
@@ -296,7 +306,9 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
     with _instance() as instance:
         known = set(instance.get_dynamic_partitions(DUMPS_PARTITIONS_NAME))
         instance.add_dynamic_partitions(DUMPS_PARTITIONS_NAME, [k for k in keys if k not in known])
-        for key in keys:
+        if jobs > 1:
+            outcomes = _materialize_in_processes(keys, jobs, raw_dir, warehouse, marker_regex, lake_data)
+        for key in keys if jobs == 1 else []:
             print(f"materializing {key} ...", flush=True)
             result = dg.materialize(
                 PARTITIONED_ASSETS, instance=instance, partition_key=key, resources=resources,
@@ -323,6 +335,42 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
         for message in outcome.errors + [f"blocking check failed: {c}" for c in outcome.failed_checks]:
             print(f"error: {outcome.key}: {message}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _materialize_in_processes(keys: list[str], jobs: int, raw_dir: str, warehouse: str, marker_regex: str | None,
+                              lake_data: str | None) -> list[PartitionOutcome]:
+    """Each dump's partition in a process of a pool of ``jobs`` (new processes: each loads its models once)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    arguments = (raw_dir, warehouse, marker_regex, lake_data)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_materialize_partition, key, *arguments) for key in keys]
+        outcomes = []
+        for key, future in zip(keys, futures, strict=True):
+            try:
+                outcomes.append(future.result())
+            except Exception as exc:  # the process died (killed, out of memory): this dump failed, not the others
+                outcomes.append(PartitionOutcome(key, False, [f"{type(exc).__name__}: {exc}"]))
+    return outcomes
+
+
+def _materialize_partition(key: str, raw_dir: str, warehouse: str, marker_regex: str | None,
+                           lake_data: str | None) -> PartitionOutcome:
+    """One dump's assets, in a worker process of ``--jobs``."""
+    from pipelines.definitions import PARTITIONED_ASSETS, build_resources
+
+    resources = build_resources(raw_dir=raw_dir, warehouse=warehouse, marker_regex=marker_regex,
+                                lake_data=lake_data, resolve_now=True)
+    print(f"materializing {key} (process {os.getpid()}) ...", flush=True)
+    with _instance() as instance:
+        if key not in set(instance.get_dynamic_partitions(DUMPS_PARTITIONS_NAME)):
+            instance.add_dynamic_partitions(DUMPS_PARTITIONS_NAME, [key])
+        result = dg.materialize(
+            PARTITIONED_ASSETS, instance=instance, partition_key=key, resources=resources,
+            run_config=QUIET_LOGS, raise_on_error=False,
+        )
+        return _outcome(key, result)
 
 
 def _outcome(key: str, result: dg.ExecuteInProcessResult) -> PartitionOutcome:

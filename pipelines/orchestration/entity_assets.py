@@ -10,6 +10,7 @@ from pipelines.orchestration.resources import EntityResource, ExecutorResource, 
 from pipelines.orchestration.stage_runs import load_partition
 from pipelines.pipeline import ENTITY_STAGE
 from pipelines.runtime.ids import stable_id
+from pipelines.warehouse.connection import retry_conflicts
 from pipelines.warehouse.quality import mentions_without_entity, offset_mismatches
 from pipelines.warehouse.tables import TABLES
 
@@ -42,7 +43,7 @@ def entity_mentions(
     dump_id = stable_id(context.partition_key)
     with warehouse.connection() as con:
         result = load_partition(
-            context, con, ENTITY_STAGE, entities.config(), executor, "entities of {done} / {total} documents"
+            context, con, warehouse, ENTITY_STAGE, entities.config(), executor, "entities of {done} / {total} documents"
         )
         bad = offset_mismatches(con, "entity_mentions", dump_id)
         invariants = table_check_results(con, "entity_mentions", dump_id)
@@ -96,7 +97,8 @@ def entity_mentions(
 def corpus_entities(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Rebuilt from all partitions' mentions whenever a dump's entities change."""
     with warehouse.connection() as con:
-        counts = rebuild_entities(con)
+        with warehouse.lease("(corpus entities)"):  # one rebuild at a time across processes and machines
+            counts = retry_conflicts(lambda: rebuild_entities(con), what="corpus entities")
         top = con.execute(
             "SELECT name, type, n_documents FROM entities ORDER BY n_documents DESC, name LIMIT 10"
         ).fetchall()

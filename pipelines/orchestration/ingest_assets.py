@@ -8,6 +8,7 @@ from pipelines.orchestration.checks import table_check_results, table_check_spec
 from pipelines.orchestration.markdown import preview_markdown
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import RawDumpsResource, WarehouseResource
+from pipelines.warehouse.connection import retry_conflicts
 from pipelines.warehouse.tables import TABLES
 
 BYTE_CONSERVATION = "byte_conservation"
@@ -48,7 +49,9 @@ def documents(
 
     with warehouse.connection() as con:
         try:
-            result = load_dump(con, dump, raw_dumps.split_config(), progress=progress)
+            with warehouse.lease(dump.relative_path):
+                result = retry_conflicts(lambda: load_dump(con, dump, raw_dumps.split_config(), progress=progress),
+                                         what=f"{dump.relative_path}: documents")
         except (OSError, IntegrityError) as exc:
             # This partition fails with the reason up front; the other dumps are other runs.
             raise dg.Failure(

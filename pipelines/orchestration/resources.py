@@ -49,6 +49,12 @@ class WarehouseResource(dg.ConfigurableResource):
         return Path(repo_path(self.snapshot_path)) if self.snapshot_path else default_snapshot_path(self.file())
 
     @contextmanager
+    def lease(self, key: str) -> Iterator[None]:
+        """Exclusive right to write one dump's rows (a lake's advisory lock; a file's own lock suffices)."""
+        with self.backend().lease(key):
+            yield
+
+    @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection to a warehouse whose schema is current. A stale file is migrated
         first; a stale lake (shared by many writers) is refused until `python -m pipelines migrate`."""

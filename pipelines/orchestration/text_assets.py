@@ -55,7 +55,7 @@ def text_stage(
     dump_id = stable_id(context.partition_key)
     with warehouse.connection() as con:
         result = load_partition(
-            context, con, TEXT_STAGE, text.config(), executor, "{done} / {total} documents analysed"
+            context, con, warehouse, TEXT_STAGE, text.config(), executor, "{done} / {total} documents analysed"
         )
         bad_offsets = offset_mismatches(con, "paragraphs", dump_id)
         invariants = [check for table in TABLES_WRITTEN for check in table_check_results(con, table, dump_id)]

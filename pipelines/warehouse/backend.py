@@ -15,6 +15,7 @@ conninfo may hold a password: :meth:`LakeWarehouse.label` and every error messag
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import time
@@ -55,6 +56,11 @@ class FileWarehouse:
 
     def label(self) -> str:
         return str(self.path)
+
+    @contextmanager
+    def lease(self, key: str) -> Iterator[None]:
+        """One writer at a time already (the file lock): nothing to take."""
+        yield
 
     @contextmanager
     def connect(self, *, read_only: bool = False, attempts: int = 8,
@@ -115,6 +121,33 @@ class LakeWarehouse:
         finally:
             con.close()
 
+
+    @contextmanager
+    def lease(self, key: str, *, attempts: int = 8) -> Iterator[None]:
+        """Hold the lake-wide lease on ``key`` (a dump) while writing it: a PostgreSQL advisory lock on the
+        catalog's server, so that two processes, on any machines, never load the same dump at once (DuckLake
+        has no unique keys: two first loads of one dump would both insert). Released when the session ends,
+        also when the process is killed."""
+        import psycopg
+
+        lock_id = int.from_bytes(hashlib.sha256(f"corpus-lease {key}".encode()).digest()[:8], "big", signed=True)
+        wait = 0.5
+        for attempt in range(1, attempts + 1):
+            try:
+                session = psycopg.connect(self.conninfo, autocommit=True)
+                break
+            except psycopg.OperationalError as exc:
+                if attempt == attempts:
+                    raise WarehouseError(f"cannot reach the lake's catalog {self.label()} for a lease: "
+                                         f"{redact(str(exc))}") from None
+                time.sleep(wait)
+                wait = min(wait * 2, 30.0)
+        with session:
+            session.execute("SELECT pg_advisory_lock(%s)", [lock_id])  # waits for another writer of the dump
+            try:
+                yield
+            finally:
+                session.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
 
     def current_snapshot(self, con: duckdb.DuckDBPyConnection) -> int:
         """The lake's newest committed snapshot id, as this connection sees it."""

@@ -7,11 +7,14 @@ session or a previous run instead of failing at once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -89,6 +92,38 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return other
 
 
+T = TypeVar("T")
+CONFLICT_ATTEMPTS = 12
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """A DuckLake commit refused because another writer changed the same table meanwhile."""
+    return isinstance(exc, duckdb.Error) and "Transaction conflict" in str(exc)
+
+
+def retry_conflicts(write: Callable[[], T], *, what: str, attempts: int = CONFLICT_ATTEMPTS,
+                    first_wait: float = 0.2) -> T:
+    """Run ``write`` (one whole transaction: it recomputes what it writes), again after a commit conflict.
+
+    On a lake, a transaction that inserts into a table conflicts with another writer's committed delete
+    from it (and deletes with deletes): the loser's transaction is rolled back whole, so running it again
+    loses and duplicates nothing. Waits grow, with jitter so that two losers do not meet again.
+    """
+    wait = first_wait
+    for attempt in range(1, attempts + 1):
+        try:
+            return write()
+        except duckdb.Error as exc:
+            if not is_conflict(exc) or attempt == attempts:
+                raise
+            pause = wait * (1 + random.random())  # noqa: S311 - timing jitter, not security
+            log.warning("%s: commit conflict with another writer (attempt %d/%d), retrying in %.1fs",
+                        what, attempt, attempts, pause)
+            time.sleep(pause)
+            wait = min(wait * 2, 20.0)
+    raise AssertionError("unreachable")
+
+
 def read_sql(relative: str) -> str:
     """Text of a query kept in ``sql/``."""
     return (SQL_DIR / relative).read_text(encoding="utf-8")
@@ -103,7 +138,12 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    con.execute("COMMIT")
+    try:
+        con.execute("COMMIT")
+    except duckdb.Error:
+        with contextlib.suppress(duckdb.Error):  # a refused commit has usually rolled back already
+            con.execute("ROLLBACK")
+        raise
 
 
 def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, batch: pa.Table) -> None:

@@ -181,3 +181,12 @@ def test_settings_reach_resources_as_env_vars(monkeypatch, tmp_path):
     now = build_resources(resolve_now=True)
     assert now["raw_dumps"].directory() == tmp_path and now["raw_dumps"].split_config().max_document_bytes == 1000
     assert now["warehouse"].file() == Path(__file__).resolve().parents[2] / "data" / "warehouse" / "corpus.duckdb"
+
+
+def test_jobs_are_refused_on_a_file_warehouse(raw_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    copy_fixture("seeds_gitingest.txt", raw_dir)
+    code = main(["materialize", "--jobs", "2", "--raw-dir", str(raw_dir), "--warehouse", str(tmp_path / "w.duckdb")])
+    assert code == 2
+    assert "--jobs 2 needs a lake" in capsys.readouterr().err
+    assert not (tmp_path / "w.duckdb").exists()  # refused before anything was written
