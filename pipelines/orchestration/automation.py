@@ -18,9 +18,14 @@ corpus_job = dg.define_asset_job(
     description="Every partitioned asset for one dump.",
 )
 
+# Runs of this job read and rewrite corpus-wide tables: the lake deployments allow one at a time
+# (deploy/dagster.lake.yaml, deploy/dagster.k8s.yaml: tag_concurrency_limits), while dump runs fan out.
+CORPUS_RUN_TAG = {"corpus": "rebuild"}
+
 entities_job = dg.define_asset_job(
     name="entities_job",
     selection=CORPUS_WIDE,
+    tags=CORPUS_RUN_TAG,
     description="Rebuild the corpus-wide entity tables from every dump's mentions, then publish the "
     "analysts' snapshot.",
 )

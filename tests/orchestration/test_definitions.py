@@ -190,3 +190,24 @@ def test_jobs_are_refused_on_a_file_warehouse(raw_dir, tmp_path, capsys, monkeyp
     assert code == 2
     assert "--jobs 2 needs a lake" in capsys.readouterr().err
     assert not (tmp_path / "w.duckdb").exists()  # refused before anything was written
+
+
+def test_lake_deployments_fan_out_dump_runs_and_keep_corpus_runs_to_one(tmp_path):
+    import yaml
+
+    from pipelines.orchestration.automation import CORPUS_RUN_TAG, entities_job
+
+    root = Path(__file__).resolve().parents[2]
+    config = yaml.safe_load((root / "deploy" / "dagster.lake.yaml").read_text(encoding="utf-8"))
+    config["storage"]["sqlite"]["base_dir"] = str(tmp_path / "storage")
+    (tmp_path / "dagster.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        queue = instance.get_concurrency_config().run_queue_config
+        assert queue.max_concurrent_runs > 1
+        assert [(limit["key"], limit["value"], limit["limit"]) for limit in queue.tag_concurrency_limits] == [
+            ("corpus", "rebuild", 1)]
+    assert entities_job.tags == CORPUS_RUN_TAG == {"corpus": "rebuild"}
+    k8s = yaml.safe_load((root / "deploy" / "dagster.k8s.yaml").read_text(encoding="utf-8"))
+    assert k8s["run_launcher"]["class"] == "K8sRunLauncher" and "postgres" in k8s["storage"]
+    runs = config["concurrency"]["runs"]
+    assert k8s["concurrency"]["runs"]["tag_concurrency_limits"] == runs["tag_concurrency_limits"]

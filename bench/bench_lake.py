@@ -1,0 +1,122 @@
+"""The same dumps loaded serially into the DuckDB file, and with ``--jobs N`` into a DuckLake on PostgreSQL.
+
+Run:  .venv/bin/python bench/bench_lake.py [--dumps 8] [--jobs 2] [--data ../shared/eval-data]
+
+Builds ``--dumps`` dumps of real news (the CoNLL-2003 English dev documents from ``../shared/eval-data``, dealt
+round-robin; generated articles when that folder is absent), then times, as a user would run them:
+
+1. ``python -m pipelines materialize`` into a new DuckDB file (one writer: the dumps one after the other);
+2. ``python -m pipelines materialize --jobs N`` into a new lake (a throwaway PostgreSQL server on a Unix
+   socket, started here; data files in a temporary directory), after ``migrate``.
+
+Both runs include the corpus-wide entity rebuild and the publication. Reports wall time, rows written
+(every per-dump table) per second, and the speed-up; checks both warehouses hold the same rows. Results go
+to bench/out/lake.json. Needs Debian's PostgreSQL server binaries (``make postgres``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipelines.ingest.dumpwriter import format_dump  # noqa: E402
+from pipelines.warehouse.backend import parse_warehouse  # noqa: E402
+from tests.lake.postgres import PostgresServer, server_binaries  # noqa: E402
+
+COUNTED = ("documents", "paragraphs", "document_languages", "document_metadata", "quotes", "amounts",
+           "dates_mentioned", "entity_mentions", "hashtags", "photo_credits")
+
+
+def news_documents(data: Path) -> list[tuple[str, str]]:
+    source = data / "conll2003_en_dev.json"
+    if source.is_file():
+        return [(f"{d['id']}.txt", d["text"]) for d in json.loads(source.read_text(encoding="utf-8"))]
+    body = ("The council of {0} approved a budget on Monday. \"We kept our promises,\" said Mayor Tom Baker. "
+            "The opposition leader, Ann Lee, called the plan \"a missed chance\".\n")
+    return [(f"generated_{i}.txt", f"Budget vote number {i}\n\n" + body.format(i) * 12) for i in range(200)]
+
+
+def write_dumps(raw: Path, documents: list[tuple[str, str]], n_dumps: int) -> None:
+    for index in range(n_dumps):
+        part = documents[index::n_dumps]
+        (raw / f"news_{index:02d}.txt").write_text(format_dump(part, "banner"), encoding="utf-8")
+
+
+def run(command: list[str]) -> float:
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return elapsed
+
+
+def counts(backend) -> dict[str, int]:
+    with backend.connect(read_only=True) as con:
+        return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 - our names
+                for table in COUNTED}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dumps", type=int, default=8)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "eval-data")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "lake.json")
+    args = parser.parse_args(argv)
+    bindir = server_binaries()
+    if bindir is None:
+        print("PostgreSQL server binaries not found: make postgres")
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="bench-lake-"))
+    raw = work / "raw"
+    raw.mkdir()
+    documents = news_documents(args.data)
+    write_dumps(raw, documents, args.dumps)
+    print(f"{args.dumps} dumps, {len(documents)} documents, {sum(len(t.split()) for _, t in documents):,} words")
+    cli = [sys.executable, "-m", "pipelines"]
+
+    file = work / "corpus.duckdb"
+    serial = run([*cli, "materialize", "--raw-dir", str(raw), "--warehouse", str(file)])
+    file_rows = counts(parse_warehouse(str(file)))
+
+    user = "postgres" if os.geteuid() == 0 else None  # initdb and postgres refuse root
+    server = PostgresServer(bindir, Path(tempfile.mkdtemp(prefix="bench-pg-")), user)
+    server.start()
+    try:
+        server.psql("CREATE DATABASE lake")
+        lake, data = f"ducklake:postgres:{server.conninfo('lake')}", str(work / "lake-data")
+        run([*cli, "migrate", "--warehouse", lake, "--lake-data", data])
+        parallel = run([*cli, "materialize", "--jobs", str(args.jobs), "--raw-dir", str(raw),
+                        "--warehouse", lake, "--lake-data", data])
+        lake_rows = counts(parse_warehouse(lake, data))
+    finally:
+        server.stop()
+    rows = sum(file_rows.values())
+    report = {
+        "dumps": args.dumps, "documents": len(documents), "jobs": args.jobs, "cores": os.cpu_count(),
+        "rows": rows, "same_rows": file_rows == lake_rows,
+        "file_serial_s": round(serial, 1), "file_rows_per_s": round(rows / serial),
+        "lake_jobs_s": round(parallel, 1), "lake_rows_per_s": round(rows / parallel),
+        "speed_up": round(serial / parallel, 2),
+    }
+    print(f"file, serial            {serial:7.1f} s  {rows / serial:9,.0f} rows/s")
+    print(f"lake, --jobs {args.jobs:<2}        {parallel:7.1f} s  {rows / parallel:9,.0f} rows/s")
+    print(f"speed-up {serial / parallel:.2f}x on {os.cpu_count()} cores; same rows in both: {file_rows == lake_rows}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2) + "\n")
+    return 0 if file_rows == lake_rows else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
