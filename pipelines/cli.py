@@ -27,7 +27,7 @@ from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
 from pipelines.orchestration.settings import repo_path, warehouse_spec
 from pipelines.warehouse import dictionary, extensions
 from pipelines.warehouse.backend import LAKE_ALIAS, LakeWarehouse, Warehouse, parse_warehouse, sql_literal
-from pipelines.warehouse.connection import WarehouseError, connect
+from pipelines.warehouse.connection import WarehouseError, connect, retry_conflicts
 from pipelines.warehouse.schema import migrate, schema_fingerprint
 from pipelines.warehouse.snapshot import default_snapshot_path
 
@@ -83,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_warehouse_arguments(migrate)
 
+    maintain = commands.add_parser(
+        "maintain", help="a lake's maintenance: merge small data files, expire old snapshots, delete unused files",
+        description="Lake only, one at a time (it holds the maintenance lease). Never expires the last published "
+                    "snapshot, which analysts read.",
+    )
+    _add_warehouse_arguments(maintain)
+    maintain.add_argument("--keep-days", type=int, default=7, help="snapshots kept for time travel (default 7)")
+
     dictionary = commands.add_parser(
         "dictionary", help="regenerate sql/schema/tables.sql and sql/README.md's column tables from the declarations",
     )
@@ -127,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         return export_parquet(args.parquet_dir, args.warehouse, args.views, args.lake_data)
     if args.command == "migrate":
         return migrate_warehouse(args.warehouse, args.lake_data)
+    if args.command == "maintain":
+        return maintain_lake(args.warehouse, args.lake_data, args.keep_days)
     if args.command == "dictionary":
         return regenerate_dictionary(check=args.check)
     return 2
@@ -142,6 +152,21 @@ def migrate_warehouse(warehouse: str | None, lake_data: str | None = None) -> in
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"{backend.label()}: schema {'applied' if applied else 'already current'} ({schema_fingerprint()})")
+    return 0
+
+
+def maintain_lake(warehouse: str | None, lake_data: str | None, keep_days: int) -> int:
+    try:
+        backend = _backend(warehouse, lake_data)
+        if not isinstance(backend, LakeWarehouse):
+            print(f"error: {backend.label()} is a DuckDB file: maintenance is for a lake", file=sys.stderr)
+            return 2
+        with backend.lease("(maintenance)"), backend.connect(attempts=settings.CONNECT_ATTEMPTS.resolve()) as con:
+            report = retry_conflicts(lambda: backend.maintain(con, keep_days=keep_days), what="lake maintenance")
+    except (ValueError, WarehouseError, duckdb.Error) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{backend.label()}: " + ", ".join(f"{key} {value}" for key, value in report.items()))
     return 0
 
 

@@ -28,6 +28,7 @@ import duckdb
 
 from pipelines.warehouse import extensions
 from pipelines.warehouse.connection import DEFAULT_MEMORY_LIMIT, WarehouseError, connect
+from pipelines.warehouse.tables import quote_identifier
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +160,36 @@ class LakeWarehouse:
         con.execute("INSERT INTO published_snapshots (snapshot_id, published_at) VALUES (?, now()::TIMESTAMP)",
                     [snapshot_id])
         return snapshot_id
+
+    def maintain(self, con: duckdb.DuckDBPyConnection, *, keep_days: int) -> dict[str, int]:
+        """Compact and clean the lake (run under the maintenance lease, one at a time): merge small data
+        files; expire snapshots older than ``keep_days`` days, never the newest published one (analysts
+        attach at it) or anything after it; delete the files nothing references any more once a day old."""
+        before = self._sizes(con)
+        con.execute(f"CALL ducklake_merge_adjacent_files({sql_literal(LAKE_ALIAS)})")
+        published = con.execute(
+            f"SELECT min(s.snapshot_time) FROM {LAKE_ALIAS}.snapshots() s "  # noqa: S608 - our own alias
+            "WHERE s.snapshot_id = (SELECT max(snapshot_id) FROM published_snapshots)"
+        ).fetchone()[0]
+        cutoff = con.execute("SELECT now() - to_days(?::INTEGER)", [keep_days]).fetchone()[0]
+        if published is not None:
+            cutoff = min(cutoff, published)
+        con.execute(f"CALL ducklake_expire_snapshots({sql_literal(LAKE_ALIAS)}, older_than => ?::TIMESTAMPTZ)",
+                    [cutoff])
+        con.execute(f"CALL ducklake_cleanup_old_files({sql_literal(LAKE_ALIAS)}, "
+                    "older_than => now() - INTERVAL 1 DAY)")
+        after = self._sizes(con)
+        return {f"{key}_before": value for key, value in before.items()} | {
+            f"{key}_after": value for key, value in after.items()}
+
+    @staticmethod
+    def _sizes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+        """Data files and snapshots in the catalog (its own tables, read through the attached metadata)."""
+        metadata = quote_identifier(f"__ducklake_metadata_{LAKE_ALIAS}")
+        return {
+            name: con.execute(f"SELECT count(*) FROM {metadata}.{quote_identifier(table)}").fetchone()[0]  # noqa: S608
+            for name, table in (("data_files", "ducklake_data_file"), ("snapshots", "ducklake_snapshot"))
+        }
 
     @contextmanager
     def connect_published(self, *, memory_limit: str | None = DEFAULT_MEMORY_LIMIT,

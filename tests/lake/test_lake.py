@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 
 import duckdb
 import pytest
@@ -75,6 +77,14 @@ def test_analysts_read_the_last_published_snapshot_not_a_run_in_progress(lake, m
                            capture_output=True, text=True, timeout=60)
     assert shell.returncode == 0, shell.stderr
     assert shell.stdout.split() == ["dump_id", "d1"]
+    # Maintenance expires every snapshot it may, but never the published one analysts read.
+    assert cli.main(["maintain", "--warehouse", lake.spec, "--lake-data", lake.data, "--keep-days", "0"]) == 0
+    assert "snapshots_after" in capsys.readouterr().out
+    with backend.connect_published() as (con, snapshot_id):
+        assert snapshot_id == published
+        assert con.execute("SELECT dump_id FROM stage_runs").fetchall() == [("d1",)]
+    with backend.connect(read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM stage_runs").fetchone()[0] == 2
 
 
 def test_a_lake_is_migrated_once_not_by_every_connection(lake):
@@ -100,6 +110,13 @@ def write_dumps(raw_dir) -> None:
         (raw_dir / f"dump_{city.lower()}.txt").write_text(format_dump(documents, "banner"), encoding="utf-8")
 
 
+# Dumps in view, and how many of them have documents other than the count their row gives (a half load).
+WHOLE_DUMPS = """
+SELECT count(*), count(*) FILTER (WHERE d.n_documents <> coalesce(c.n, 0))
+FROM dumps d LEFT JOIN (SELECT dump_id, count(*) AS n FROM documents GROUP BY dump_id) c USING (dump_id)
+"""
+
+
 def test_two_processes_with_two_jobs_each_load_the_same_dumps_into_one_lake_exactly_once(lake, raw_dir):
     write_dumps(raw_dir)
     assert cli.main(["migrate", "--warehouse", lake.spec, "--lake-data", lake.data]) == 0
@@ -108,8 +125,25 @@ def test_two_processes_with_two_jobs_each_load_the_same_dumps_into_one_lake_exac
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     writers = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
                for _ in range(2)]
-    outputs = [writer.communicate(timeout=600)[0] for writer in writers]
+    # An analyst reading throughout: the lake as it is now, and as published; every dump in view is whole.
+    backend, seen, stop = parse_warehouse(lake.spec, lake.data), [], threading.Event()
+
+    def read_throughout() -> None:
+        while not stop.is_set():
+            with backend.connect(read_only=True) as con:
+                seen.append(con.execute(WHOLE_DUMPS).fetchone())
+            time.sleep(0.3)
+
+    reader = threading.Thread(target=read_throughout)
+    reader.start()
+    try:
+        outputs = [writer.communicate(timeout=600)[0] for writer in writers]
+    finally:
+        stop.set()
+        reader.join()
     assert [writer.returncode for writer in writers] == [0, 0], outputs
+    assert len(seen) > 3 and all(half == 0 for _, half in seen), seen  # never a half-committed dump
+    assert seen[-1][0] == 4
     with parse_warehouse(lake.spec, lake.data).connect(read_only=True) as con:
         documents = con.execute("SELECT dump_id, ordinal, count(*) FROM documents GROUP BY ALL").fetchall()
         assert len(documents) == 12 and {n for *_, n in documents} == {1}  # every document, exactly once
@@ -126,3 +160,35 @@ def test_two_processes_with_two_jobs_each_load_the_same_dumps_into_one_lake_exac
         assert orphans == 0  # entities rebuilt over every dump's mentions
         speakers = {row[0] for row in con.execute("SELECT DISTINCT speaker FROM quotes").fetchall()}
         assert "Tom Baker" in speakers
+
+
+def test_a_writer_killed_mid_load_leaves_the_lake_readable_and_a_rerun_completes_it(lake, raw_dir):
+    import signal
+
+    write_dumps(raw_dir)
+    assert cli.main(["migrate", "--warehouse", lake.spec, "--lake-data", lake.data]) == 0
+    command = [sys.executable, "-m", "pipelines", "materialize", "--raw-dir", str(raw_dir),
+               "--warehouse", lake.spec, "--lake-data", lake.data]
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    writer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                              start_new_session=True)
+    backend = parse_warehouse(lake.spec, lake.data)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:  # kill it once the first dump is in and the others are not
+        with backend.connect(read_only=True) as con:
+            if con.execute("SELECT count(*) FROM dumps").fetchone()[0] >= 1:
+                break
+        time.sleep(0.2)
+    os.killpg(writer.pid, signal.SIGKILL)
+    writer.wait(timeout=60)
+    with backend.connect(read_only=True) as con:  # readable, and every dump in it is whole
+        loaded = con.execute("SELECT dump_id, n_documents FROM dumps").fetchall()
+        assert 1 <= len(loaded) < len(CITIES)
+        for dump_id, n_documents in loaded:
+            (n,) = con.execute("SELECT count(*) FROM documents WHERE dump_id = ?", [dump_id]).fetchone()
+            assert n == n_documents
+    rerun = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert rerun.returncode == 0, rerun.stdout[-2000:] + rerun.stderr[-2000:]
+    with backend.connect(read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT (dump_id, ordinal)) FROM documents").fetchone() == (12, 12)
+        assert con.execute("SELECT count(DISTINCT dump_id) FROM stage_runs WHERE stage = 'entities'").fetchone()[0] == 4
