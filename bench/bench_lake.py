@@ -2,8 +2,9 @@
 
 Run:  .venv/bin/python bench/bench_lake.py [--dumps 8] [--jobs 2] [--data ../shared/eval-data]
 
-Builds ``--dumps`` dumps of real news (the CoNLL-2003 English dev documents from ``../shared/eval-data``, dealt
-round-robin; generated articles when that folder is absent), then times, as a user would run them:
+Builds ``--dumps`` dumps of ``--per-dump`` real news documents (the CoNLL-2003 English dev documents from
+``../shared/eval-data``, dealt round-robin; generated articles when that folder is absent), then times,
+as a user would run them:
 
 1. ``python -m pipelines materialize`` into a new DuckDB file (one writer: the dumps one after the other);
 2. ``python -m pipelines materialize --jobs N`` into a new lake (a throwaway PostgreSQL server on a Unix
@@ -45,10 +46,14 @@ def news_documents(data: Path) -> list[tuple[str, str]]:
     return [(f"generated_{i}.txt", f"Budget vote number {i}\n\n" + body.format(i) * 12) for i in range(200)]
 
 
-def write_dumps(raw: Path, documents: list[tuple[str, str]], n_dumps: int) -> None:
+def write_dumps(raw: Path, documents: list[tuple[str, str]], n_dumps: int, per_dump: int) -> int:
+    """``n_dumps`` dumps of ``per_dump`` documents each, dealt round-robin from ``documents`` (a document
+    comes back in a later dump when there are fewer than ``n_dumps * per_dump``: dumps are separate
+    sources, so it is no duplicate)."""
     for index in range(n_dumps):
-        part = documents[index::n_dumps]
+        part = [documents[(index * per_dump + k) % len(documents)] for k in range(per_dump)]
         (raw / f"news_{index:02d}.txt").write_text(format_dump(part, "banner"), encoding="utf-8")
+    return n_dumps * per_dump
 
 
 def run(command: list[str]) -> float:
@@ -71,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dumps", type=int, default=8)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--per-dump", type=int, default=150, help="documents per dump (default 150)")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "eval-data")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "lake.json")
     args = parser.parse_args(argv)
@@ -82,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     raw = work / "raw"
     raw.mkdir()
     documents = news_documents(args.data)
-    write_dumps(raw, documents, args.dumps)
-    print(f"{args.dumps} dumps, {len(documents)} documents, {sum(len(t.split()) for _, t in documents):,} words")
+    total = write_dumps(raw, documents, args.dumps, args.per_dump)
+    print(f"{args.dumps} dumps of {args.per_dump} documents ({total} in all, from {len(documents)} distinct)")
     cli = [sys.executable, "-m", "pipelines"]
 
     file = work / "corpus.duckdb"
@@ -104,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         server.stop()
     rows = sum(file_rows.values())
     report = {
-        "dumps": args.dumps, "documents": len(documents), "jobs": args.jobs, "cores": os.cpu_count(),
+        "dumps": args.dumps, "documents": total, "jobs": args.jobs, "cores": os.cpu_count(),
         "rows": rows, "same_rows": file_rows == lake_rows,
         "file_serial_s": round(serial, 1), "file_rows_per_s": round(rows / serial),
         "lake_jobs_s": round(parallel, 1), "lake_rows_per_s": round(rows / parallel),

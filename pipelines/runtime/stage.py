@@ -25,6 +25,10 @@ from pipelines.runtime.steps import Record, Step, merge_rows, run_steps, tables_
 from pipelines.warehouse import fingerprints
 from pipelines.warehouse.connection import delete_dump_rows, insert_rows, transaction
 
+# Rows buffered before they are written: a few large Arrow inserts instead of one per batch per table (a
+# lake writes a data file and a catalog entry per insert), while memory stays bounded on a large dump.
+FLUSH_ROWS = 50_000
+
 R = TypeVar("R", bound=Record)
 C = TypeVar("C")  # what the steps share for one dump
 S = TypeVar("S")  # the stage's settings
@@ -93,14 +97,26 @@ class Stage(ABC, Generic[R, C, S, Result]):
         with transaction(con):
             delete_dump_rows(con, self.tables, dump_id)
             done = 0
+            pending: dict[str, list[dict]] = {table: [] for table in self.tables}
             for per_record in map_batches(
                 partial(run_steps, self.steps, context), self.read(con, dump_id), n_items=total,
                 parallelism=parallelism, chunk_size=self.chunk_size, initializer=self.initializer(config),
             ):
                 for table, rows in merge_rows(per_record, self.tables).items():
-                    insert_rows(con, table, rows)
+                    pending[table].extend(rows)
+                if sum(len(rows) for rows in pending.values()) >= FLUSH_ROWS:
+                    _flush(con, pending)
                 done += len(per_record)
                 if progress is not None:
                     progress(done, total)
+            _flush(con, pending)
             fingerprints.record(con, dump_id, self.name, fingerprint)
         return self.summarize(con, dump_id, skipped=False)
+
+
+def _flush(con: duckdb.DuckDBPyConnection, pending: dict[str, list[dict]]) -> None:
+    """Insert the buffered rows of every table, one Arrow batch each, and empty the buffer."""
+    for table, rows in pending.items():
+        if rows:
+            insert_rows(con, table, rows)
+            rows.clear()
