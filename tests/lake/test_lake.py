@@ -102,10 +102,10 @@ ARTICLE = ("{city} council approves new budget\n\nBy Jane Miller\n\nThe council 
 CITIES = ("Denver", "Boston", "Seattle", "Austin")
 
 
-def write_dumps(raw_dir) -> None:
+def write_dumps(raw_dir, cities: tuple[str, ...] = CITIES) -> None:
     from pipelines.ingest.dumpwriter import format_dump
 
-    for index, city in enumerate(CITIES):
+    for index, city in enumerate(cities):
         documents = [(f"{city.lower()}_{k}.txt", ARTICLE.format(city=city, n=10 * index + k)) for k in range(3)]
         (raw_dir / f"dump_{city.lower()}.txt").write_text(format_dump(documents, "banner"), encoding="utf-8")
 
@@ -129,10 +129,10 @@ def test_two_processes_with_two_jobs_each_load_the_same_dumps_into_one_lake_exac
     backend, seen, stop = parse_warehouse(lake.spec, lake.data), [], threading.Event()
 
     def read_throughout() -> None:
-        while not stop.is_set():
-            with backend.connect(read_only=True) as con:
+        with backend.connect(read_only=True) as con:  # one session; each query reads the newest commit
+            while not stop.is_set():
                 seen.append(con.execute(WHOLE_DUMPS).fetchone())
-            time.sleep(0.3)
+                time.sleep(0.5)
 
     reader = threading.Thread(target=read_throughout)
     reader.start()
@@ -165,7 +165,8 @@ def test_two_processes_with_two_jobs_each_load_the_same_dumps_into_one_lake_exac
 def test_a_writer_killed_mid_load_leaves_the_lake_readable_and_a_rerun_completes_it(lake, raw_dir):
     import signal
 
-    write_dumps(raw_dir)
+    cities = CITIES[:2]
+    write_dumps(raw_dir, cities)
     assert cli.main(["migrate", "--warehouse", lake.spec, "--lake-data", lake.data]) == 0
     command = [sys.executable, "-m", "pipelines", "materialize", "--raw-dir", str(raw_dir),
                "--warehouse", lake.spec, "--lake-data", lake.data]
@@ -183,12 +184,12 @@ def test_a_writer_killed_mid_load_leaves_the_lake_readable_and_a_rerun_completes
     writer.wait(timeout=60)
     with backend.connect(read_only=True) as con:  # readable, and every dump in it is whole
         loaded = con.execute("SELECT dump_id, n_documents FROM dumps").fetchall()
-        assert 1 <= len(loaded) < len(CITIES)
+        assert len(loaded) == 1  # killed while the second dump was still to come
         for dump_id, n_documents in loaded:
             (n,) = con.execute("SELECT count(*) FROM documents WHERE dump_id = ?", [dump_id]).fetchone()
             assert n == n_documents
     rerun = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     assert rerun.returncode == 0, rerun.stdout[-2000:] + rerun.stderr[-2000:]
     with backend.connect(read_only=True) as con:
-        assert con.execute("SELECT count(*), count(DISTINCT (dump_id, ordinal)) FROM documents").fetchone() == (12, 12)
-        assert con.execute("SELECT count(DISTINCT dump_id) FROM stage_runs WHERE stage = 'entities'").fetchone()[0] == 4
+        assert con.execute("SELECT count(*), count(DISTINCT (dump_id, ordinal)) FROM documents").fetchone() == (6, 6)
+        assert con.execute("SELECT count(DISTINCT dump_id) FROM stage_runs WHERE stage = 'entities'").fetchone()[0] == 2
