@@ -75,7 +75,7 @@ run: install
 
 test: install browser tools postgres
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 dev: install
 	DAGSTER_HOME=$(CURDIR) $(BIN)/dagster dev
