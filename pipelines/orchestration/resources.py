@@ -51,7 +51,7 @@ class WarehouseResource(dg.ConfigurableResource):
     @contextmanager
     def lease(self, key: str) -> Iterator[None]:
         """Exclusive right to write one dump's rows (a lake's advisory lock; a file's own lock suffices)."""
-        with self.backend().lease(key):
+        with self.backend().lease(key, attempts=self.lock_attempts):
             yield
 
     @contextmanager

@@ -19,10 +19,11 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -32,6 +33,7 @@ from pipelines.warehouse.tables import quote_identifier
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 LAKE_PREFIX = "ducklake:postgres:"
 LAKE_ALIAS = "lake"
 _PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
@@ -59,7 +61,7 @@ class FileWarehouse:
         return str(self.path)
 
     @contextmanager
-    def lease(self, key: str) -> Iterator[None]:
+    def lease(self, key: str, *, attempts: int = 8) -> Iterator[None]:
         """One writer at a time already (the file lock): nothing to take."""
         yield
 
@@ -103,25 +105,30 @@ class LakeWarehouse:
             needed = ["ducklake", "postgres"] + (["httpfs"] if self.data_path.startswith(("s3://", "r2://")) else [])
             extensions.load(con, *needed)
             statement = self.attach_statement(read_only=read_only, snapshot_version=snapshot_version)
-            wait = first_wait
-            for attempt in range(1, attempts + 1):
-                try:
-                    con.execute(statement)
-                    break
-                except duckdb.Error as exc:
-                    reason = redact(str(exc)).replace(self.conninfo, redact(self.conninfo))
-                    if attempt == attempts:
-                        raise WarehouseError(f"cannot attach the lake {self.label()} after {attempts} attempts: "
-                                             f"{reason}") from None
-                    log.warning("lake %s: attach failed (attempt %d/%d), retrying in %.1fs: %s",
-                                self.label(), attempt, attempts, wait, reason)
-                    time.sleep(wait)
-                    wait = min(wait * 2, 30.0)
+            self._with_backoff(lambda: con.execute(statement), duckdb.Error, "attach the lake", attempts, first_wait)
             con.execute(f"USE {LAKE_ALIAS}")
             yield con
         finally:
             con.close()
 
+
+    def _with_backoff(self, action: Callable[[], T], errors: type[Exception] | tuple[type[Exception], ...],
+                      what: str, attempts: int, first_wait: float) -> T:
+        """``action()``, again after ``errors`` (an unreachable or locked catalog) with growing waits; then a
+        WarehouseError naming the catalog, its password redacted."""
+        wait = first_wait
+        for attempt in range(1, attempts + 1):
+            try:
+                return action()
+            except errors as exc:
+                reason = redact(str(exc)).replace(self.conninfo, redact(self.conninfo))
+                if attempt == attempts:
+                    raise WarehouseError(f"cannot {what} {self.label()} after {attempts} attempts: {reason}") from None
+                log.warning("lake %s: could not %s (attempt %d/%d), retrying in %.1fs: %s",
+                            self.label(), what, attempt, attempts, wait, reason)
+                time.sleep(wait)
+                wait = min(wait * 2, 30.0)
+        raise AssertionError("unreachable")
 
     @contextmanager
     def lease(self, key: str, *, attempts: int = 8) -> Iterator[None]:
@@ -132,17 +139,8 @@ class LakeWarehouse:
         import psycopg
 
         lock_id = int.from_bytes(hashlib.sha256(f"corpus-lease {key}".encode()).digest()[:8], "big", signed=True)
-        wait = 0.5
-        for attempt in range(1, attempts + 1):
-            try:
-                session = psycopg.connect(self.conninfo, autocommit=True)
-                break
-            except psycopg.OperationalError as exc:
-                if attempt == attempts:
-                    raise WarehouseError(f"cannot reach the lake's catalog {self.label()} for a lease: "
-                                         f"{redact(str(exc))}") from None
-                time.sleep(wait)
-                wait = min(wait * 2, 30.0)
+        session = self._with_backoff(lambda: psycopg.connect(self.conninfo, autocommit=True),
+                                     psycopg.OperationalError, "reach the lake's catalog for a lease", attempts, 0.5)
         with session:
             session.execute("SELECT pg_advisory_lock(%s)", [lock_id])  # waits for another writer of the dump
             try:
