@@ -89,12 +89,6 @@ def config_fingerprint(config: SplitConfig) -> str:
     return f"v{INGEST_VERSION};{config.fingerprint()}"
 
 
-def is_up_to_date(con: duckdb.DuckDBPyConnection, dump: DumpFile, config: SplitConfig) -> bool:
-    """True when the warehouse already holds this exact file, split with these settings."""
-    fingerprint = fingerprints.compose(file_sha256(dump.path), config_fingerprint(config))
-    return fingerprints.is_current(con, dump.dump_id, fingerprints.INGEST, fingerprint)
-
-
 def load_dump(
     con: duckdb.DuckDBPyConnection,
     dump: DumpFile,
@@ -108,12 +102,15 @@ def load_dump(
     The rows of the previous load stay in place until the new ones are committed.
     ``progress(bytes_done, bytes_total)`` is called now and then on large dumps.
     """
-    if not force and is_up_to_date(con, dump, config):
+    before = fingerprints.stored(con, dump.dump_id, fingerprints.INGEST)
+    if not force and before == fingerprints.compose(file_sha256(dump.path), config_fingerprint(config)):
         return LoadResult(dump.dump_id, dump.relative_path, True, None, {})
     split = split_dump(dump.path, config)
     with transaction(con):
-        # Downstream stages' rows of this dump go too: they describe the old documents.
-        delete_dump_rows(con, per_dump_table_names(), dump.dump_id)
+        # Downstream stages' rows of this dump go too: they describe the old documents. A dump never
+        # loaded has none (every stage's rows are written with their fingerprint, and ``dumps`` first).
+        if before is not None:
+            delete_dump_rows(con, per_dump_table_names(), dump.dump_id)
         records = _with_progress(split, dump.path.stat().st_size, progress)
         for documents, rejects in _batches(records, BATCH_ROWS, BATCH_BYTES):
             insert_arrow(con, "documents", _documents_table(dump.dump_id, documents))

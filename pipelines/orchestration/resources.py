@@ -6,6 +6,7 @@ Every setting reaches the code through one of these (environment variables as
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,9 @@ from pipelines.warehouse.backend import FileWarehouse, Warehouse, parse_warehous
 from pipelines.warehouse.connection import DEFAULT_MEMORY_LIMIT, WarehouseError
 from pipelines.warehouse.schema import ensure_schema
 from pipelines.warehouse.snapshot import default_snapshot_path
+
+# Lakes whose schema this process found current (checked once per process: ~30 ms a connection).
+_CURRENT_SCHEMA: set[tuple[object, int]] = set()
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -60,7 +64,10 @@ class WarehouseResource(dg.ConfigurableResource):
         first; a stale lake (shared by many writers) is refused until `python -m pipelines migrate`."""
         backend = self.backend()
         with backend.connect(attempts=self.lock_attempts, memory_limit=self.memory_limit) as con:
-            ensure_schema(con, migrate_if_stale=not backend.shared, name=backend.label())
+            if (backend, os.getpid()) not in _CURRENT_SCHEMA:
+                ensure_schema(con, migrate_if_stale=not backend.shared, name=backend.label())
+                if backend.shared:  # a lake is migrated once, before the runs; a file may be replaced meanwhile
+                    _CURRENT_SCHEMA.add((backend, os.getpid()))
             yield con
 
 

@@ -90,12 +90,14 @@ class Stage(ABC, Generic[R, C, S, Result]):
         fingerprint = fingerprints.stage_fingerprint(
             con, dump_id, upstream=self.upstream, version=self.version, settings=self.settings(config)
         )
-        if not force and fingerprints.is_current(con, dump_id, self.name, fingerprint):
+        before = fingerprints.stored(con, dump_id, self.name)
+        if not force and before == fingerprint:
             return self.summarize(con, dump_id, skipped=True)
         total = con.execute("SELECT count(*) FROM documents WHERE dump_id = ?", [dump_id]).fetchone()[0]
         context = self.context(con, dump_id, config, total)
         with transaction(con):
-            delete_dump_rows(con, self.tables, dump_id)
+            if before is not None:  # else there is nothing to replace: rows are written with their fingerprint
+                delete_dump_rows(con, self.tables, dump_id)
             done = 0
             pending: dict[str, list[dict]] = {table: [] for table in self.tables}
             for per_record in map_batches(
@@ -110,7 +112,7 @@ class Stage(ABC, Generic[R, C, S, Result]):
                 if progress is not None:
                     progress(done, total)
             _flush(con, pending)
-            fingerprints.record(con, dump_id, self.name, fingerprint)
+            fingerprints.record(con, dump_id, self.name, fingerprint, replace=before is not None)
         return self.summarize(con, dump_id, skipped=False)
 
 

@@ -53,9 +53,13 @@ def is_current(con: duckdb.DuckDBPyConnection, dump_id: str, stage: str, fingerp
     return stored(con, dump_id, stage) == fingerprint
 
 
-def record(con: duckdb.DuckDBPyConnection, dump_id: str, stage: str, fingerprint: str) -> None:
-    """Call inside the transaction that writes the stage's rows (ingest records its own in ``dumps``)."""
-    con.execute("DELETE FROM stage_runs WHERE dump_id = ? AND stage = ?", [dump_id, stage])
+def record(con: duckdb.DuckDBPyConnection, dump_id: str, stage: str, fingerprint: str, *,
+           replace: bool = True) -> None:
+    """Call inside the transaction that writes the stage's rows (ingest records its own in ``dumps``);
+    ``replace=False`` when the dump had no fingerprint for the stage (a delete that finds nothing still
+    scans the table, and on a lake takes a catalog round trip)."""
+    if replace:
+        con.execute("DELETE FROM stage_runs WHERE dump_id = ? AND stage = ?", [dump_id, stage])
     con.execute(
         "INSERT INTO stage_runs VALUES (?, ?, ?, ?)",
         [dump_id, stage, fingerprint, datetime.now(UTC).replace(tzinfo=None)],
