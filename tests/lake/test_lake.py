@@ -193,3 +193,24 @@ def test_a_writer_killed_mid_load_leaves_the_lake_readable_and_a_rerun_completes
     with backend.connect(read_only=True) as con:
         assert con.execute("SELECT count(*), count(DISTINCT (dump_id, ordinal)) FROM documents").fetchone() == (6, 6)
         assert con.execute("SELECT count(DISTINCT dump_id) FROM stage_runs WHERE stage = 'entities'").fetchone()[0] == 2
+
+
+def test_a_process_keeps_the_lake_attached_and_survives_the_catalog_dropping_its_sessions(lake, postgres):
+    backend = parse_warehouse(lake.spec, lake.data)
+    with backend.connect() as con:
+        con.execute("CREATE TABLE t (x INTEGER)")
+        con.execute("INSERT INTO t VALUES (1)")
+    with backend.connect() as con:  # the same attached lake: the commit is there
+        assert con.execute("SELECT count(*) FROM t").fetchone() == (1,)
+    # The catalog's server drops the process's sessions (a restart, a failover).
+    postgres.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                  "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")
+    try:
+        with backend.connect() as con:
+            con.execute("INSERT INTO t VALUES (2)")
+    except duckdb.Error:
+        pass  # the first write may see the dropped session; the next connection must not
+    with backend.connect() as con:
+        con.execute("INSERT INTO t VALUES (3)")
+        values = {x for (x,) in con.execute("SELECT x FROM t").fetchall()}
+    assert {1, 3} <= values <= {1, 2, 3}
