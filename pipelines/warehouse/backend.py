@@ -21,7 +21,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +40,8 @@ LAKE_PREFIX = "ducklake:postgres:"
 LAKE_ALIAS = "lake"
 _PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
 _URI_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]+:)([^@\s]+)(@)")
-# One DuckDB per process and lake that keeps the lake attached: (pid, connection) by (lake, memory limit).
-_ATTACHED: dict[tuple[object, str | None], tuple[int, duckdb.DuckDBPyConnection]] = {}
+# One DuckDB per process and lake that keeps the lake attached: (pid, connection) by lake and settings.
+_ATTACHED: dict[tuple, tuple[int, duckdb.DuckDBPyConnection]] = {}
 _ATTACHED_LOCK = threading.Lock()
 
 
@@ -88,6 +88,10 @@ class LakeWarehouse:
     def label(self) -> str:
         return LAKE_PREFIX + redact(self.conninfo)
 
+    @property
+    def in_bucket(self) -> bool:
+        return self.data_path.startswith(("s3://", "r2://"))
+
     def attach_statement(self, *, read_only: bool, snapshot_version: int | None) -> str:
         options = [f"DATA_PATH {sql_literal(self.data_path)}"] if self.data_path else []
         if read_only:
@@ -115,7 +119,8 @@ class LakeWarehouse:
                                 memory_limit=memory_limit, first_wait=first_wait) as con:
                 yield con
             return
-        key = (self, memory_limit)
+        # A changed bucket endpoint or key (the environment is read at attach) gets an attach of its own.
+        key = (self, memory_limit, tuple(sorted(s3_settings(os.environ).items())) if self.in_bucket else ())
         with _ATTACHED_LOCK:
             base = _ATTACHED.get(key)
             if base is None or base[0] != os.getpid():  # a forked child may not use its parent's DuckDB
@@ -146,8 +151,9 @@ class LakeWarehouse:
                 first_wait: float) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(config={"memory_limit": memory_limit} if memory_limit else {})
         try:
-            needed = ["ducklake", "postgres"] + (["httpfs"] if self.data_path.startswith(("s3://", "r2://")) else [])
-            extensions.load(con, *needed)
+            extensions.load(con, "ducklake", "postgres", *(["httpfs"] if self.in_bucket else []))
+            if self.in_bucket:
+                configure_s3(con, os.environ)
             statement = self.attach_statement(read_only=read_only, snapshot_version=snapshot_version)
             self._with_backoff(lambda: con.execute(statement), duckdb.Error, "attach the lake", attempts, first_wait)
             con.execute(f"USE {LAKE_ALIAS}")
@@ -247,6 +253,35 @@ class LakeWarehouse:
 
 
 Warehouse = FileWarehouse | LakeWarehouse
+
+
+def s3_settings(environ: Mapping[str, str]) -> dict[str, str | bool]:
+    """DuckDB's S3 settings from the AWS SDKs' standard variables.
+
+    httpfs itself reads the keys and the region; an S3-compatible server (MinIO, Ceph, moto) is
+    reached through ``AWS_ENDPOINT_URL_S3`` or ``AWS_ENDPOINT_URL`` (``http://host:port``: no TLS; such
+    servers take path-style URLs, ``CORPUS_S3_URL_STYLE=vhost`` says otherwise).
+    """
+    settings: dict[str, str | bool] = {}
+    for variable, setting in (("AWS_ACCESS_KEY_ID", "s3_access_key_id"),
+                              ("AWS_SECRET_ACCESS_KEY", "s3_secret_access_key"),
+                              ("AWS_SESSION_TOKEN", "s3_session_token")):
+        if environ.get(variable):
+            settings[setting] = environ[variable]
+    if region := environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION"):
+        settings["s3_region"] = region
+    if endpoint := environ.get("AWS_ENDPOINT_URL_S3") or environ.get("AWS_ENDPOINT_URL"):
+        scheme, _, rest = endpoint.rpartition("://")
+        settings["s3_endpoint"] = rest.rstrip("/")
+        settings["s3_use_ssl"] = scheme != "http"
+        settings["s3_url_style"] = environ.get("CORPUS_S3_URL_STYLE") or "path"
+    return settings
+
+
+def configure_s3(con: duckdb.DuckDBPyConnection, environ: Mapping[str, str]) -> None:
+    """Apply :func:`s3_settings` (as parameters: a key never enters a statement's text or a log)."""
+    for setting, value in s3_settings(environ).items():
+        con.execute(f"SET GLOBAL {setting} = ?", [value])  # our own setting names; GLOBAL: cursors see it too
 
 
 def parse_warehouse(spec: str, lake_data: str | None = None) -> Warehouse:
