@@ -41,16 +41,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def write_instance_config(home: Path) -> Path:
-    """The repository's dagster.yaml with storage, artifacts and logs under ``home``.
+def write_instance_config(home: Path, instance_yaml: Path = REPO_ROOT / "dagster.yaml") -> Path:
+    """The repository's dagster.yaml (or ``instance_yaml``) with storage, artifacts and logs under ``home``.
 
     Kept: the QueuedRunCoordinator (so the daemon must dequeue runs, as for users) and the concurrency
     settings. Changed: the queue is polled every second instead of every 5 s, and telemetry is off.
     """
-    config = yaml.safe_load((REPO_ROOT / "dagster.yaml").read_text(encoding="utf-8"))
+    config = yaml.safe_load(instance_yaml.read_text(encoding="utf-8"))
     config["storage"] = {"sqlite": {"base_dir": str(home / "storage")}}
-    config["local_artifact_storage"]["config"]["base_dir"] = str(home / "artifacts")
-    config["compute_logs"]["config"]["base_dir"] = str(home / "logs")
+    config["local_artifact_storage"] = {"module": "dagster._core.storage.root", "class": "LocalArtifactStorage",
+                                        "config": {"base_dir": str(home / "artifacts")}}
+    config["compute_logs"] = {"module": "dagster._core.storage.local_compute_log_manager",
+                              "class": "LocalComputeLogManager", "config": {"base_dir": str(home / "logs")}}
     config["run_coordinator"].setdefault("config", {})["dequeue_interval_seconds"] = 1
     config["telemetry"] = {"enabled": False}
     path = home / "dagster.yaml"
@@ -65,11 +67,11 @@ class GraphQLError(AssertionError):
 class DagsterServices:
     """``dagster-webserver`` (and later ``dagster-daemon``) on a free port, each in its own process group."""
 
-    def __init__(self, root: Path, env_overrides: dict[str, str]):
+    def __init__(self, root: Path, env_overrides: dict[str, str], instance_yaml: Path = REPO_ROOT / "dagster.yaml"):
         self.root = root
         self.home = root / "dagster_home"
         self.home.mkdir(parents=True, exist_ok=True)
-        write_instance_config(self.home)
+        write_instance_config(self.home, instance_yaml)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("CORPUS_", "DAGSTER_"))}
