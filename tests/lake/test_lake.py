@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -15,7 +16,7 @@ from pipelines import cli
 from pipelines.orchestration.resources import WarehouseResource
 from pipelines.warehouse.backend import parse_warehouse
 from pipelines.warehouse.connection import WarehouseError
-from tests.conftest import copy_fixture
+from tests.conftest import FIXTURES, copy_fixture
 
 # What the run computes, compared row for row between the file and the lake.
 COMPARED = {
@@ -214,3 +215,34 @@ def test_a_process_keeps_the_lake_attached_and_survives_the_catalog_dropping_its
         con.execute("INSERT INTO t VALUES (3)")
         values = {x for (x,) in con.execute("SELECT x FROM t").fetchall()}
     assert {1, 3} <= values <= {1, 2, 3}
+
+
+def test_bad_dumps_on_a_lake_are_recorded_and_a_failing_one_fails_alone(lake, raw_dir):
+    for fixture in sorted((FIXTURES / "raw_mixed").iterdir()):
+        copy_fixture(f"raw_mixed/{fixture.name}", raw_dir)
+    copy_fixture("seeds_gitingest.txt", raw_dir, as_name="exploding.txt")
+    assert cli.main(["migrate", "--warehouse", lake.spec, "--lake-data", lake.data]) == 0
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    env |= {"CORPUS_TEST_FAIL_DUMP": "exploding.txt",
+            "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent / "inject"), env.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-m", "pipelines", "materialize", "--jobs", "2", "--raw-dir", str(raw_dir),
+                          "--warehouse", lake.spec, "--lake-data", lake.data],
+                         capture_output=True, text=True, env=env, timeout=600)
+    assert run.returncode == 1, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "error: exploding.txt: OSError: [Errno 28] No space left on device" in run.stderr
+    (line,) = [line for line in run.stdout.splitlines() if line.startswith("exploding.txt ")]
+    assert "FAILED" in line.upper(), line  # the summary shows it beside the dumps that loaded
+    assert [line for line in run.stderr.splitlines() if line.startswith("error: ")] == [
+        line for line in run.stderr.splitlines() if line.startswith("error: exploding.txt")]
+    with parse_warehouse(lake.spec, lake.data).connect(read_only=True) as con:
+        reasons = dict(con.execute("SELECT reason, count(*) FROM rejects GROUP BY reason").fetchall())
+        dumps = {path: status for path, status in con.execute("SELECT path, status FROM dumps").fetchall()}
+        published = con.execute("SELECT count(*) FROM published_snapshots").fetchone()[0]
+        orphans = con.execute("SELECT count(*) FROM entity_mentions WHERE entity_id NOT IN "
+                              "(SELECT entity_id FROM entities)").fetchone()[0]
+    assert reasons == {  # as on a file (tests/orchestration/test_runs.py)
+        "binary_content": 1, "duplicate_content": 1, "duplicate_name": 1, "empty_document": 1,
+        "no_markers": 2, "truncated_input": 1, "ambiguous_markers": 1,
+    }
+    assert "exploding.txt" not in dumps and len(dumps) == 9 and dumps["truncated.txt.gz"] == "truncated"
+    assert published == 1 and orphans == 0  # the other dumps were rebuilt and published
