@@ -16,11 +16,9 @@ conninfo may hold a password: :meth:`LakeWarehouse.label` and every error messag
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import re
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,10 +28,14 @@ from typing import TypeVar
 import duckdb
 
 from pipelines.warehouse import extensions
-from pipelines.warehouse.connection import DEFAULT_MEMORY_LIMIT, WarehouseError, connect, cursor
+from pipelines.warehouse.connection import (
+    DEFAULT_MEMORY_LIMIT,
+    WarehouseError,
+    connect,
+    cursor,
+    with_backoff,
+)
 from pipelines.warehouse.tables import quote_identifier
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 LAKE_PREFIX = "ducklake:postgres:"
@@ -165,20 +167,17 @@ class LakeWarehouse:
     def _with_backoff(self, action: Callable[[], T], errors: type[Exception] | tuple[type[Exception], ...],
                       what: str, attempts: int, first_wait: float) -> T:
         """``action()``, again after ``errors`` (an unreachable or locked catalog) with growing waits; then a
-        WarehouseError naming the catalog, its password redacted."""
-        wait = first_wait
-        for attempt in range(1, attempts + 1):
-            try:
-                return action()
-            except errors as exc:
-                reason = redact(str(exc)).replace(self.conninfo, redact(self.conninfo))
-                if attempt == attempts:
-                    raise WarehouseError(f"cannot {what} {self.label()} after {attempts} attempts: {reason}") from None
-                log.warning("lake %s: could not %s (attempt %d/%d), retrying in %.1fs: %s",
-                            self.label(), what, attempt, attempts, wait, reason)
-                time.sleep(wait)
-                wait = min(wait * 2, 30.0)
-        raise AssertionError("unreachable")
+        WarehouseError naming the catalog. The password is redacted in the log lines and the error."""
+
+        def redacted(exc: Exception) -> str:
+            return redact(str(exc)).replace(self.conninfo, redact(self.conninfo))
+
+        try:
+            return with_backoff(action, retry_on=lambda exc: isinstance(exc, errors),
+                                what=f"lake {self.label()}: could not {what}", attempts=attempts,
+                                first_wait=first_wait, max_wait=30.0, describe=redacted)
+        except errors as exc:
+            raise WarehouseError(f"cannot {what} {self.label()} after {attempts} attempts: {redacted(exc)}") from None
 
     @contextmanager
     def lease(self, key: str, *, attempts: int = 8) -> Iterator[None]:

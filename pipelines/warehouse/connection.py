@@ -34,6 +34,30 @@ class WarehouseError(RuntimeError):
     """The warehouse cannot be opened or used; the message says why and what to do."""
 
 
+T = TypeVar("T")
+
+
+def with_backoff(action: Callable[[], T], *, retry_on: Callable[[Exception], bool], what: str, attempts: int,
+                 first_wait: float, max_wait: float, jitter: bool = False,
+                 describe: Callable[[Exception], str] = str) -> T:
+    """``action()``, again while it raises an error ``retry_on`` accepts, waiting ``first_wait`` seconds
+    and doubling up to ``max_wait`` (with ``jitter``, up to twice as long at random, so that two writers
+    that collided do not collide again); after ``attempts`` the last error propagates. Each retry is
+    logged as a warning: ``what`` and the error as ``describe`` shows it (e.g. with a password redacted)."""
+    wait = first_wait
+    for attempt in range(1, attempts + 1):
+        try:
+            return action()
+        except Exception as exc:
+            if attempt == attempts or not retry_on(exc):
+                raise
+            pause = wait * (1 + random.random()) if jitter else wait  # noqa: S311 - timing, not security
+            log.warning("%s (attempt %d/%d), retrying in %.1fs: %s", what, attempt, attempts, pause, describe(exc))
+            time.sleep(pause)
+            wait = min(wait * 2, max_wait)
+    raise AssertionError("unreachable")
+
+
 def _is_newer_storage(exc: Exception) -> bool:
     return "created with an newer version of DuckDB" in str(exc) or "created with a newer version" in str(exc)
 
@@ -59,24 +83,19 @@ def connect(
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    wait = first_wait
-    for attempt in range(1, attempts + 1):
-        try:
-            config = {"memory_limit": memory_limit} if memory_limit else {}
-            con = duckdb.connect(str(path), read_only=read_only, config=config)
-            break
-        except duckdb.IOException as exc:
-            if _is_newer_storage(exc):
-                raise WarehouseError(
-                    f"{path.name} was written by a newer DuckDB than {duckdb.__version__}, the version this project "
-                    "pins so that analysts' DuckDB shells can read the warehouse. It is derived from the dumps: move "
-                    "it aside and run again to rebuild it (or open it with the DuckDB that wrote it to export it)."
-                ) from None
-            if not _is_lock_error(exc) or attempt == attempts:
-                raise
-            log.warning("warehouse %s is locked (attempt %d/%d), retrying in %.1fs", path, attempt, attempts, wait)
-            time.sleep(wait)
-            wait = min(wait * 2, 30.0)
+    config = {"memory_limit": memory_limit} if memory_limit else {}
+
+    def retry_on(exc: Exception) -> bool:
+        if isinstance(exc, duckdb.IOException) and _is_newer_storage(exc):
+            raise WarehouseError(
+                f"{path.name} was written by a newer DuckDB than {duckdb.__version__}, the version this project "
+                "pins so that analysts' DuckDB shells can read the warehouse. It is derived from the dumps: move "
+                "it aside and run again to rebuild it (or open it with the DuckDB that wrote it to export it)."
+            ) from None
+        return isinstance(exc, duckdb.IOException) and _is_lock_error(exc)
+
+    con = with_backoff(lambda: duckdb.connect(str(path), read_only=read_only, config=config), retry_on=retry_on,
+                       what=f"warehouse {path} is locked", attempts=attempts, first_wait=first_wait, max_wait=30.0)
     try:
         yield con
     finally:
@@ -92,7 +111,6 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return other
 
 
-T = TypeVar("T")
 CONFLICT_ATTEMPTS = 12
 
 
@@ -109,19 +127,8 @@ def retry_conflicts(write: Callable[[], T], *, what: str, attempts: int = CONFLI
     from it (and deletes with deletes): the loser's transaction is rolled back whole, so running it again
     loses and duplicates nothing. Waits grow, with jitter so that two losers do not meet again.
     """
-    wait = first_wait
-    for attempt in range(1, attempts + 1):
-        try:
-            return write()
-        except duckdb.Error as exc:
-            if not is_conflict(exc) or attempt == attempts:
-                raise
-            pause = wait * (1 + random.random())  # noqa: S311 - timing jitter, not security
-            log.warning("%s: commit conflict with another writer (attempt %d/%d), retrying in %.1fs",
-                        what, attempt, attempts, pause)
-            time.sleep(pause)
-            wait = min(wait * 2, 20.0)
-    raise AssertionError("unreachable")
+    return with_backoff(write, retry_on=is_conflict, what=f"{what}: commit conflict with another writer",
+                        attempts=attempts, first_wait=first_wait, max_wait=20.0, jitter=True)
 
 
 def read_sql(relative: str) -> str:
