@@ -26,7 +26,14 @@ from pipelines.orchestration import settings
 from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
 from pipelines.orchestration.settings import repo_path, warehouse_spec
 from pipelines.warehouse import dictionary, extensions
-from pipelines.warehouse.backend import LAKE_ALIAS, LakeWarehouse, Warehouse, parse_warehouse, sql_literal
+from pipelines.warehouse.backend import (
+    LAKE_ALIAS,
+    MAINTENANCE_LEASE,
+    LakeWarehouse,
+    Warehouse,
+    parse_warehouse,
+    sql_literal,
+)
 from pipelines.warehouse.connection import WarehouseError, connect, retry_conflicts
 from pipelines.warehouse.schema import migrate, schema_fingerprint
 from pipelines.warehouse.snapshot import default_snapshot_path
@@ -161,7 +168,7 @@ def maintain_lake(warehouse: str | None, lake_data: str | None, keep_days: int) 
         if not isinstance(backend, LakeWarehouse):
             print(f"error: {backend.label()} is a DuckDB file: maintenance is for a lake", file=sys.stderr)
             return 2
-        with backend.lease("(maintenance)"), backend.connect(attempts=settings.CONNECT_ATTEMPTS.resolve()) as con:
+        with backend.lease(MAINTENANCE_LEASE), backend.connect(attempts=settings.CONNECT_ATTEMPTS.resolve()) as con:
             report = retry_conflicts(lambda: backend.maintain(con, keep_days=keep_days), what="lake maintenance")
     except (ValueError, WarehouseError, duckdb.Error) as exc:
         print(f"error: {exc}", file=sys.stderr)

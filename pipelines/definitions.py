@@ -12,6 +12,7 @@ from pipelines.orchestration.automation import (
 )
 from pipelines.orchestration.entity_assets import corpus_entities, entity_mentions
 from pipelines.orchestration.ingest_assets import documents
+from pipelines.orchestration.maintenance import lake_maintenance_job, weekly_lake_maintenance
 from pipelines.orchestration.publish_assets import warehouse_snapshot
 from pipelines.orchestration.resources import (
     EntityResource,
@@ -69,8 +70,8 @@ def build_resources(
 
 defs = dg.Definitions(
     assets=ASSETS,
-    jobs=[corpus_job, entities_job],
+    jobs=[corpus_job, entities_job, lake_maintenance_job],
     sensors=[raw_dumps_sensor, rebuild_entities_after_dump_runs],
-    schedules=[daily_refresh],
+    schedules=[daily_refresh, weekly_lake_maintenance],
     resources=build_resources(),
 )

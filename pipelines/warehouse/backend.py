@@ -40,6 +40,7 @@ from pipelines.warehouse.tables import quote_identifier
 T = TypeVar("T")
 LAKE_PREFIX = "ducklake:postgres:"
 LAKE_ALIAS = "lake"
+MAINTENANCE_LEASE = "(maintenance)"  # the lease key maintenance holds (no dump has this name)
 _PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
 _URI_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]+:)([^@\s]+)(@)")
 # One DuckDB per process and lake that keeps the lake attached: (pid, connection) by lake and settings.

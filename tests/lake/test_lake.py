@@ -51,6 +51,15 @@ def test_the_pipeline_on_a_lake_gives_the_file_warehouses_rows(lake, raw_dir, wa
                      "--lake-data", lake.data]) == 0
     captured = capsys.readouterr()
     assert "at snapshot" in captured.err and " 2 " in captured.out
+    exported = warehouse_path.parent / "export"
+    assert cli.main(["export", "--parquet-dir", str(exported), "--views", "--warehouse", lake.spec,
+                     "--lake-data", lake.data]) == 0
+    with duckdb.connect() as con:
+        overview = con.execute("SELECT name, language, title, n_words FROM read_parquet(?)",
+                               [str(exported / "document_overview.parquet")]).fetchall()
+        assert sorted(overview, key=repr) == expected["document_overview"]
+        assert con.execute("SELECT count(*) FROM read_parquet(?)",
+                           [str(exported / "entities.parquet")]).fetchone()[0] == len(expected["entities"])
 
 
 RUN = "INSERT INTO stage_runs VALUES (?, 'text', 'f', now()::TIMESTAMP)"
