@@ -196,6 +196,7 @@ def test_lake_deployments_fan_out_dump_runs_and_keep_corpus_runs_to_one(tmp_path
     import yaml
 
     from pipelines.orchestration.automation import CORPUS_RUN_TAG, entities_job
+    from pipelines.orchestration.maintenance import MAINTENANCE_RUN_TAG, lake_maintenance_job
 
     root = Path(__file__).resolve().parents[2]
     config = yaml.safe_load((root / "deploy" / "dagster.lake.yaml").read_text(encoding="utf-8"))
@@ -205,8 +206,9 @@ def test_lake_deployments_fan_out_dump_runs_and_keep_corpus_runs_to_one(tmp_path
         queue = instance.get_concurrency_config().run_queue_config
         assert queue.max_concurrent_runs > 1
         assert [(limit["key"], limit["value"], limit["limit"]) for limit in queue.tag_concurrency_limits] == [
-            ("corpus", "rebuild", 1)]
+            ("corpus", "rebuild", 1), ("corpus", "maintenance", 1)]
     assert entities_job.tags == CORPUS_RUN_TAG == {"corpus": "rebuild"}
+    assert lake_maintenance_job.tags == MAINTENANCE_RUN_TAG == {"corpus": "maintenance"}
     k8s = yaml.safe_load((root / "deploy" / "dagster.k8s.yaml").read_text(encoding="utf-8"))
     assert k8s["run_launcher"]["class"] == "K8sRunLauncher" and "postgres" in k8s["storage"]
     runs = config["concurrency"]["runs"]
