@@ -75,7 +75,7 @@ run: install
 
 test: install browser tools postgres
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal  # worksteal: the long lake and UI tests do not pile up on one worker
 
 dev: install
 	DAGSTER_HOME=$(CURDIR) $(BIN)/dagster dev
