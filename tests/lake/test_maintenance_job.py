@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipelines import cli
 from pipelines.definitions import build_resources, defs
-from pipelines.orchestration.maintenance import lake_maintenance_job
+from pipelines.orchestration.maintenance import lake_maintenance_job, weekly_lake_maintenance
 from pipelines.warehouse.backend import parse_warehouse
 from tests.conftest import copy_fixture
 
@@ -13,7 +13,7 @@ KEEP_NOTHING = {"ops": {"maintain_lake_op": {"config": {"keep_days": 0}}}}
 
 def test_the_job_and_its_schedule_are_in_the_definitions():
     assert defs.get_job_def("lake_maintenance_job").tags["corpus"] == "maintenance"  # limited to 1 run
-    assert defs.get_schedule_def("weekly_lake_maintenance").job_name == "lake_maintenance_job"
+    assert weekly_lake_maintenance in defs.schedules and weekly_lake_maintenance.job_name == "lake_maintenance_job"
 
 
 def test_on_a_file_warehouse_there_is_nothing_to_maintain(raw_dir, warehouse_path):
