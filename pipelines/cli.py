@@ -28,13 +28,12 @@ from pipelines.orchestration.settings import repo_path, warehouse_spec
 from pipelines.warehouse import dictionary, extensions
 from pipelines.warehouse.backend import (
     LAKE_ALIAS,
-    MAINTENANCE_LEASE,
     LakeWarehouse,
     Warehouse,
     parse_warehouse,
     sql_literal,
 )
-from pipelines.warehouse.connection import WarehouseError, connect, retry_conflicts
+from pipelines.warehouse.connection import WarehouseError, connect
 from pipelines.warehouse.schema import migrate, schema_fingerprint
 from pipelines.warehouse.snapshot import default_snapshot_path
 
@@ -168,8 +167,9 @@ def maintain_lake(warehouse: str | None, lake_data: str | None, keep_days: int) 
         if not isinstance(backend, LakeWarehouse):
             print(f"error: {backend.label()} is a DuckDB file: maintenance is for a lake", file=sys.stderr)
             return 2
-        with backend.lease(MAINTENANCE_LEASE), backend.connect(attempts=settings.CONNECT_ATTEMPTS.resolve()) as con:
-            report = retry_conflicts(lambda: backend.maintain(con, keep_days=keep_days), what="lake maintenance")
+        attempts = settings.CONNECT_ATTEMPTS.resolve()
+        with backend.connect(attempts=attempts) as con:
+            report = backend.maintain_exclusively(con, keep_days=keep_days, attempts=attempts)
     except (ValueError, WarehouseError, duckdb.Error) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -8,8 +8,7 @@ DuckDB file there is nothing to maintain: the run says so and succeeds.
 import dagster as dg
 
 from pipelines.orchestration.resources import WarehouseResource
-from pipelines.warehouse.backend import MAINTENANCE_LEASE, LakeWarehouse
-from pipelines.warehouse.connection import retry_conflicts
+from pipelines.warehouse.backend import LakeWarehouse
 
 MAINTENANCE_RUN_TAG = {"corpus": "maintenance"}
 
@@ -26,8 +25,8 @@ def maintain_lake_op(context: dg.OpExecutionContext, config: MaintenanceConfig,
     if not isinstance(backend, LakeWarehouse):
         context.log.info(f"{backend.label()} is a DuckDB file: nothing to maintain")
         return {}
-    with warehouse.lease(MAINTENANCE_LEASE), warehouse.connection() as con:
-        report = retry_conflicts(lambda: backend.maintain(con, keep_days=config.keep_days), what="lake maintenance")
+    with warehouse.connection() as con:
+        report = backend.maintain_exclusively(con, keep_days=config.keep_days, attempts=warehouse.lock_attempts)
     context.log.info(f"{backend.label()}: " + ", ".join(f"{key} {value}" for key, value in report.items()))
     context.add_output_metadata({key: dg.MetadataValue.int(value) for key, value in report.items()})
     return report

@@ -33,6 +33,7 @@ from pipelines.warehouse.connection import (
     WarehouseError,
     connect,
     cursor,
+    retry_conflicts,
     with_backoff,
 )
 from pipelines.warehouse.tables import quote_identifier
@@ -208,6 +209,13 @@ class LakeWarehouse:
         con.execute("INSERT INTO published_snapshots (snapshot_id, published_at) VALUES (?, now()::TIMESTAMP)",
                     [snapshot_id])
         return snapshot_id
+
+    def maintain_exclusively(self, con: duckdb.DuckDBPyConnection, *, keep_days: int,
+                             attempts: int = 8) -> dict[str, int]:
+        """:meth:`maintain` under the lake-wide maintenance lease (one at a time, from the CLI or Dagster),
+        run again after a commit conflict with a writer."""
+        with self.lease(MAINTENANCE_LEASE, attempts=attempts):
+            return retry_conflicts(lambda: self.maintain(con, keep_days=keep_days), what="lake maintenance")
 
     def maintain(self, con: duckdb.DuckDBPyConnection, *, keep_days: int) -> dict[str, int]:
         """Compact and clean the lake (run under the maintenance lease, one at a time): merge small data

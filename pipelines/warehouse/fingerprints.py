@@ -49,10 +49,6 @@ def stage_fingerprint(
     return compose(before, version, settings)
 
 
-def is_current(con: duckdb.DuckDBPyConnection, dump_id: str, stage: str, fingerprint: str) -> bool:
-    return stored(con, dump_id, stage) == fingerprint
-
-
 def record(con: duckdb.DuckDBPyConnection, dump_id: str, stage: str, fingerprint: str, *,
            replace: bool = True) -> None:
     """Call inside the transaction that writes the stage's rows (ingest records its own in ``dumps``);
