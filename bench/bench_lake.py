@@ -55,17 +55,21 @@ def news_documents(data: Path) -> list[tuple[str, str]]:
 
 
 def retold(text: str, round_: int) -> str:
-    """The ``round_``-th copy of an article: each paragraph's sentences rotated by ``round_``. Real dumps
-    rarely repeat a paragraph; without this, the second copy's paragraphs would hit the language
-    detector's cache, and a run with more processes (more cold caches) would look slower than it is."""
+    """The ``round_``-th copy of an article: its first paragraph (the headline) kept, the sentences of the rest
+    regrouped into paragraphs of another size and phase in each round (2, 3 or 4 sentences, from the first,
+    second... sentence on). Real dumps rarely repeat a paragraph; with the article's own paragraphs (or only
+    their sentences rotated: many news paragraphs are one sentence), most paragraphs of a copy would be
+    paragraphs seen before, and a run in one process (whose language detector caches what it has seen)
+    would look faster than it is against runs in several processes."""
     if round_ == 0:
         return text
-    paragraphs = []
-    for paragraph in text.split("\n\n"):
-        sentences = SENTENCE_END.split(paragraph)
-        shift = round_ % len(sentences)
-        paragraphs.append(" ".join(sentences[shift:] + sentences[:shift]))
-    return "\n\n".join(paragraphs)
+    head, _, body = text.partition("\n")
+    sentences = [s for paragraph in body.split("\n") for s in SENTENCE_END.split(paragraph.strip()) if s]
+    size, phase = 2 + (round_ - 1) % 3, (round_ - 1) // 3
+    groups: dict[int, list[str]] = {}
+    for position, sentence in enumerate(sentences):
+        groups.setdefault((position + phase) // size, []).append(sentence)
+    return head + "\n\n" + "\n\n".join(" ".join(group) for group in groups.values())
 
 
 def write_dumps(raw: Path, documents: list[tuple[str, str]], n_dumps: int, per_dump: int) -> int:

@@ -371,15 +371,22 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
 
 def _materialize_in_processes(keys: list[str], jobs: int, raw_dir: str, warehouse: str, marker_regex: str | None,
                               lake_data: str | None) -> list[PartitionOutcome]:
-    """Each dump's partition in a process of a pool of ``jobs`` (new processes: each loads its models once)."""
+    """Each dump's partition in a process of a pool of ``jobs`` (new processes: each loads its models once).
+
+    The largest dumps are handed out first, so that the last one to finish is a small one: the pool's
+    processes end close together (a dump's cost grows with its size); outcomes come back in ``keys``' order.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    arguments = (raw_dir, warehouse, marker_regex, lake_data)
+    # The cores are shared by the jobs: a large dump's stages get their share of worker processes, not all.
+    workers = max(1, (os.cpu_count() or 1) // jobs)
+    arguments = (raw_dir, warehouse, marker_regex, lake_data, workers)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_materialize_partition, key, *arguments) for key in keys]
+        futures = {key: pool.submit(_materialize_partition, key, *arguments)
+                   for key in largest_first(keys, Path(raw_dir))}
         outcomes = []
-        for key, future in zip(keys, futures, strict=True):
+        for key, future in ((key, futures[key]) for key in keys):
             try:
                 outcomes.append(future.result())
             except Exception as exc:  # the process died (killed, out of memory): this dump failed, not the others
@@ -387,13 +394,27 @@ def _materialize_in_processes(keys: list[str], jobs: int, raw_dir: str, warehous
     return outcomes
 
 
+def largest_first(keys: list[str], raw_dir: Path) -> list[str]:
+    """Dump keys by decreasing file size, ties by key (a dump that vanished counts as empty)."""
+
+    def size(key: str) -> int:
+        try:
+            return (raw_dir / key).stat().st_size
+        except OSError:
+            return 0
+
+    return sorted(keys, key=lambda key: (-size(key), key))
+
+
 def _materialize_partition(key: str, raw_dir: str, warehouse: str, marker_regex: str | None,
-                           lake_data: str | None) -> PartitionOutcome:
-    """One dump's assets, in a worker process of ``--jobs``."""
+                           lake_data: str | None, workers: int) -> PartitionOutcome:
+    """One dump's assets, in a worker process of ``--jobs`` (its stages use at most ``workers`` processes)."""
     from pipelines.definitions import PARTITIONED_ASSETS, build_resources
+    from pipelines.orchestration.resources import ExecutorResource
 
     resources = build_resources(raw_dir=raw_dir, warehouse=warehouse, marker_regex=marker_regex,
                                 lake_data=lake_data, resolve_now=True)
+    resources["executor"] = ExecutorResource(workers=workers)
     print(f"materializing {key} (process {os.getpid()}) ...", flush=True)
     with _instance() as instance:
         if key not in set(instance.get_dynamic_partitions(DUMPS_PARTITIONS_NAME)):
