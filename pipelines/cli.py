@@ -371,18 +371,20 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
 
 def _materialize_in_processes(keys: list[str], jobs: int, raw_dir: str, warehouse: str, marker_regex: str | None,
                               lake_data: str | None) -> list[PartitionOutcome]:
-    """Each dump's partition in a process of a pool of ``jobs`` (new processes: each loads its models once).
+    """Each dump's partition in a process of a pool of ``jobs``, forked from a forkserver that has loaded the models.
 
     The largest dumps are handed out first, so that the last one to finish is a small one: the pool's
     processes end close together (a dump's cost grows with its size); outcomes come back in ``keys``' order.
     """
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from pipelines.runtime.executor import preload_in_workers, stop_forkserver, worker_context
+
+    preload_in_workers(["pipelines.definitions"])  # each job process starts with Dagster and the models loaded
     # The cores are shared by the jobs: a large dump's stages get their share of worker processes, not all.
     workers = max(1, (os.cpu_count() or 1) // jobs)
     arguments = (raw_dir, warehouse, marker_regex, lake_data, workers)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context()) as pool:
         futures = {key: pool.submit(_materialize_partition, key, *arguments)
                    for key in largest_first(keys, Path(raw_dir))}
         outcomes = []
@@ -391,6 +393,7 @@ def _materialize_in_processes(keys: list[str], jobs: int, raw_dir: str, warehous
                 outcomes.append(future.result())
             except Exception as exc:  # the process died (killed, out of memory): this dump failed, not the others
                 outcomes.append(PartitionOutcome(key, False, [f"{type(exc).__name__}: {exc}"]))
+    stop_forkserver()
     return outcomes
 
 

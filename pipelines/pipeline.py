@@ -25,6 +25,7 @@ from pipelines.extract.credits import ExtractPhotoCredits
 from pipelines.extract.dates import ExtractDates
 from pipelines.extract.hashtags import ExtractHashtags
 from pipelines.extract.quotes import ExtractQuotes
+from pipelines.runtime.executor import preload_in_workers
 from pipelines.text.stage import TextStage
 from pipelines.text.steps import (
     BuildMetadata,
@@ -54,3 +55,13 @@ TEXT_STAGE = TextStage(
 ENTITY_STAGE = EntityStage([ExtractEntities()])
 
 STAGES = (TEXT_STAGE, ENTITY_STAGE)
+
+
+def warm_up() -> None:
+    """Every stage's models and tables, loaded into this process (see ``pipelines.workers``)."""
+    for stage in STAGES:
+        stage.warm_up()
+
+
+# Worker processes start from a forkserver that has imported this module: the models are loaded once there.
+preload_in_workers(["pipelines.workers"])

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from functools import partial
 
 import duckdb
 import pyarrow as pa
 
-from pipelines.entities.gazetteer import fold
+from pipelines.entities.gazetteer import fold, places
 from pipelines.entities.mentions import extract_mentions
 from pipelines.entities.models import MODELS, EntityConfig, pipeline_versions
 from pipelines.entities.variants import Spelling, find_merges, may_be_transliteration
@@ -93,15 +92,16 @@ class EntityStage(Stage[EntityRecord, EntityConfig, EntityConfig, EntityStageRes
             yield [EntityRecord(doc_id, dump_id, language=language, paragraphs=paragraphs)
                    for doc_id, language, paragraphs in batch]
 
-    def initializer(self, config: EntityConfig):
-        return partial(load_models, config)
+    def warm_up(self) -> None:
+        load_models(EntityConfig())
+        places()
 
     def summarize(self, con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) -> EntityStageResult:
         return summarize(con, dump_id, skipped=skipped)
 
 
 def load_models(config: EntityConfig) -> None:
-    """Load every configured spaCy pipeline into this process's cache (a worker's initializer)."""
+    """Load every configured spaCy pipeline into this process's cache."""
     for name in set(config.pipelines.values()):
         MODELS.get(name)
 

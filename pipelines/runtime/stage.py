@@ -20,7 +20,7 @@ from typing import ClassVar, Generic, TypeVar
 
 import duckdb
 
-from pipelines.runtime.executor import IN_PROCESS, Parallelism, map_batches
+from pipelines.runtime.executor import IN_PROCESS, Parallelism, map_batches, start_workers
 from pipelines.runtime.steps import Record, Step, merge_rows, run_steps, tables_of
 from pipelines.warehouse import fingerprints
 from pipelines.warehouse.connection import delete_dump_rows, insert_rows, transaction
@@ -68,9 +68,9 @@ class Stage(ABC, Generic[R, C, S, Result]):
     def summarize(self, con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) -> Result:
         """What the stage's rows of this dump hold, for logs and asset metadata."""
 
-    def initializer(self, config: S) -> Callable[[], None] | None:
-        """Runs once in each worker process before its first task (e.g. loads models)."""
-        return None
+    def warm_up(self) -> None:
+        """Load what the steps need with the default settings (models, tables) into this process's caches:
+        done once in the workers' forkserver, so that every worker starts with them."""
 
     def analyze(self, records: list[R], context: C) -> dict[str, list[dict]]:
         """Rows of every table of the stage for some records, in-process (for tests and evaluations)."""
@@ -94,6 +94,8 @@ class Stage(ABC, Generic[R, C, S, Result]):
         if not force and before == fingerprint:
             return self.summarize(con, dump_id, skipped=True)
         total = con.execute("SELECT count(*) FROM documents WHERE dump_id = ?", [dump_id]).fetchone()[0]
+        if parallelism.workers_for(total) > 1:
+            start_workers(parallelism)  # they get ready while the context is built
         context = self.context(con, dump_id, config, total)
         with transaction(con):
             if before is not None:  # else there is nothing to replace: rows are written with their fingerprint
@@ -102,7 +104,7 @@ class Stage(ABC, Generic[R, C, S, Result]):
             pending: dict[str, list[dict]] = {table: [] for table in self.tables}
             for per_record in map_batches(
                 partial(run_steps, self.steps, context), self.read(con, dump_id), n_items=total,
-                parallelism=parallelism, chunk_size=self.chunk_size, initializer=self.initializer(config),
+                parallelism=parallelism, chunk_size=self.chunk_size,
             ):
                 for table, rows in merge_rows(per_record, self.tables).items():
                     pending[table].extend(rows)

@@ -68,8 +68,8 @@ class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
         for batch in _read_batches(con, dump_id):
             yield _records(batch)
 
-    def initializer(self, config: TextConfig):
-        return warm_up
+    def warm_up(self) -> None:
+        warm_up()
 
     def summarize(self, con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) -> TextStageResult:
         return summarize(con, dump_id, tables_of([s for s in self.steps if isinstance(s, Extractor)]), skipped=skipped)
