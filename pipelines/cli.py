@@ -17,25 +17,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import dagster as dg
 import duckdb
 
-from pipelines.ingest.load import discover_dumps
+from pipelines.ingest.config import SplitConfig
+from pipelines.ingest.load import DumpFile, discover_dumps
 from pipelines.orchestration import settings
-from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
 from pipelines.orchestration.settings import repo_path, warehouse_spec
-from pipelines.warehouse import dictionary, extensions
+from pipelines.warehouse import dictionary, extensions, fingerprints
 from pipelines.warehouse.backend import (
     LAKE_ALIAS,
+    FileWarehouse,
     LakeWarehouse,
     Warehouse,
     parse_warehouse,
     sql_literal,
 )
 from pipelines.warehouse.connection import WarehouseError, connect
-from pipelines.warehouse.schema import migrate, schema_fingerprint
+from pipelines.warehouse.schema import applied_fingerprint, migrate, schema_fingerprint
 from pipelines.warehouse.snapshot import default_snapshot_path
+
+if TYPE_CHECKING:  # Dagster is imported where a run starts: an unchanged rerun, `sql` and `export` never need it
+    import dagster as dg
 
 # INFO keeps the progress lines and warnings, drops Dagster's per-event DEBUG chatter.
 EXAMPLE_QUERY = 'python -m pipelines sql "SELECT * FROM document_overview LIMIT 5"'
@@ -48,6 +52,7 @@ class PartitionOutcome:
     success: bool
     errors: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
+    unchanged: bool = False  # nothing to do: found current without a run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -205,8 +210,7 @@ def _reader(warehouse: str | None, lake_data: str | None) -> Iterator[duckdb.Duc
         return
     source = backend.path
     if not warehouse:
-        configured = settings.SNAPSHOT.resolve()
-        snapshot = Path(repo_path(configured)) if configured else default_snapshot_path(source)
+        snapshot = _file_snapshot(backend)
         source = snapshot if snapshot.is_file() else source
     if not source.is_file():
         print(f"error: no warehouse at {source}; run `python -m pipelines materialize` first", file=sys.stderr)
@@ -300,37 +304,86 @@ def export_parquet(directory: Path, warehouse: str | None, include_views: bool, 
 
 def _instance() -> dg.DagsterInstance:
     """The configured instance when DAGSTER_HOME is set (runs show up in the UI), else a throwaway one."""
+    import dagster as dg
+
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def split_config(marker_regex: str | None) -> SplitConfig:
+    """The split settings a run uses (as ``RawDumpsResource.split_config`` builds them from the same settings)."""
+    return SplitConfig(marker_regex=marker_regex or settings.MARKER_REGEX.resolve() or None,
+                       max_document_bytes=settings.MAX_DOCUMENT_BYTES.resolve())
 
 
 def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: str | None,
                     lake_data: str | None = None, jobs: int = 1) -> int:
-    from pipelines.definitions import ASSETS, CORPUS_ASSETS, PARTITIONED_ASSETS, build_resources
-
     raw_dir = repo_path(raw_dir or settings.RAW_DIR.resolve())
     warehouse = warehouse_spec(warehouse or settings.WAREHOUSE.resolve())
     lake_data = lake_data or settings.LAKE_DATA.resolve() or None
     if not Path(raw_dir).is_dir():
         print(f"error: raw directory {raw_dir} does not exist", file=sys.stderr)
         return 2
-    try:
-        resources = build_resources(raw_dir=raw_dir, warehouse=warehouse, marker_regex=marker_regex,
-                                    lake_data=lake_data, resolve_now=True)
-        backend = resources["warehouse"].backend()
-        resources["raw_dumps"].split_config()  # validates the marker regex before any run
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     if jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        backend = parse_warehouse(warehouse, lake_data)
+        split = split_config(marker_regex)  # validates the marker regex before any run
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     if jobs > 1 and not backend.shared:
         print(f"error: --jobs {jobs} needs a lake: {backend.label()} is a DuckDB file, which takes one writer "
               "process at a time (use --warehouse ducklake:postgres:<conninfo> --lake-data DIR)", file=sys.stderr)
         return 2
+    keys = discover_dumps(Path(raw_dir))
+    if keys and unchanged_since_verified(backend, Path(raw_dir), keys, split):
+        print(f"nothing changed: {len(keys)} dump(s) and the corpus tables are as the last complete run left them")
+        return _report(backend, keys, [PartitionOutcome(key, True, unchanged=True) for key in keys], None)
+    return _run(backend, raw_dir, warehouse, lake_data, marker_regex, keys, jobs)
+
+
+def unchanged_since_verified(backend: Warehouse, raw_dir: Path, keys: list[str], split: SplitConfig) -> bool:
+    """Whether a run would change nothing: the schema is current, every dump's file and every stage's
+    settings match their fingerprints, the corpus tables were rebuilt from exactly these dumps' rows
+    by a run whose every step and blocking check passed, and the snapshot is there. Reads fingerprints
+    only (no document text) and starts no Dagster; any doubt (a lock, a missing table) means "run"."""
+    from pipelines.entities.models import EntityConfig
+    from pipelines.entities.stage import corpus_fingerprint
+    from pipelines.pipeline import stale_dumps
+    from pipelines.text.document import TextConfig
+
+    if isinstance(backend, FileWarehouse) and not (backend.path.is_file() and _file_snapshot(backend).is_file()):
+        return False
+    try:
+        with backend.connect(read_only=True, attempts=1) as con:
+            if applied_fingerprint(con) != schema_fingerprint():
+                return False
+            configs = {"text": TextConfig(), "entities": EntityConfig()}
+            if stale_dumps(con, [DumpFile(raw_dir, key) for key in keys], split, configs):
+                return False
+            return fingerprints.is_verified(con, corpus_fingerprint(con))
+    except (duckdb.Error, WarehouseError, OSError, ValueError):
+        return False
+
+
+def _file_snapshot(backend: FileWarehouse) -> Path:
+    configured = settings.SNAPSHOT.resolve()
+    return Path(repo_path(configured)) if configured else default_snapshot_path(backend.path)
+
+
+def _run(backend: Warehouse, raw_dir: str, warehouse: str, lake_data: str | None, marker_regex: str | None,
+         keys: list[str], jobs: int) -> int:
+    """Every dump's partition run (``jobs`` at a time on a lake), then the corpus run; the summary."""
+    import dagster as dg
+
+    from pipelines.definitions import ASSETS, CORPUS_ASSETS, PARTITIONED_ASSETS, build_resources
+    from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
+
+    resources = build_resources(raw_dir=raw_dir, warehouse=warehouse, marker_regex=marker_regex,
+                                lake_data=lake_data, resolve_now=True)
     if migrate_warehouse(warehouse, lake_data) != 0:  # also says at once when the warehouse cannot be opened
         return 2
-    keys = discover_dumps(Path(raw_dir))
     if not keys:
         print(f"no dumps found in {raw_dir}; nothing to do")
         return 0
@@ -353,16 +406,41 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
             run_config=QUIET_LOGS, raise_on_error=False,
         )
         corpus_outcome = _outcome("(corpus)", result)
+    failed = [o for o in [*outcomes, corpus_outcome] if not o.success or o.failed_checks]
+    if not failed:
+        _record_verified(backend, result)
+    return _report(backend, keys, outcomes, corpus_outcome)
+
+
+def _record_verified(backend: Warehouse, corpus_result: dg.ExecuteInProcessResult) -> None:
+    """Remember the state the corpus run rebuilt from, now that every run and blocking check passed."""
+    from pipelines.orchestration.entity_assets import CORPUS_FINGERPRINT
+
+    states = [event.materialization.metadata[CORPUS_FINGERPRINT].value
+              for event in corpus_result.get_asset_materialization_events()
+              if CORPUS_FINGERPRINT in event.materialization.metadata]
+    if not states:
+        return
+    try:
+        with backend.connect(attempts=settings.CONNECT_ATTEMPTS.resolve()) as con:
+            fingerprints.record_verified(con, states[-1])
+    except (duckdb.Error, WarehouseError) as exc:  # the data is fine; the next run just checks it again
+        print(f"warning: could not record the verified state in {backend.label()}: {exc}", file=sys.stderr)
+
+
+def _report(backend: Warehouse, keys: list[str], outcomes: list[PartitionOutcome],
+            corpus_outcome: PartitionOutcome | None) -> int:
+    """The summary, where analysts find the result, and every error; the exit code."""
     try:
         print_summary(backend, keys, outcomes)
         if isinstance(backend, LakeWarehouse):
             print(f"analysts: query the lake at its last published snapshot, e.g. {EXAMPLE_QUERY} --warehouse "
                   "'ducklake:postgres:…' --lake-data …")
-        elif (snapshot := Path(resources["warehouse"].snapshot())).is_file():
+        elif (snapshot := _file_snapshot(backend)).is_file():
             print(f"analysts: query the published snapshot {snapshot} (read-only), e.g. {EXAMPLE_QUERY}")
     except (duckdb.Error, WarehouseError) as exc:
         print(f"error: cannot read the warehouse {backend.label()} for a summary: {exc}", file=sys.stderr)
-    failed = [o for o in [*outcomes, corpus_outcome] if not o.success or o.failed_checks]
+    failed = [o for o in [*outcomes, corpus_outcome] if o is not None and (not o.success or o.failed_checks)]
     for outcome in failed:
         for message in outcome.errors + [f"blocking check failed: {c}" for c in outcome.failed_checks]:
             print(f"error: {outcome.key}: {message}", file=sys.stderr)
@@ -412,7 +490,10 @@ def largest_first(keys: list[str], raw_dir: Path) -> list[str]:
 def _materialize_partition(key: str, raw_dir: str, warehouse: str, marker_regex: str | None,
                            lake_data: str | None, workers: int) -> PartitionOutcome:
     """One dump's assets, in a worker process of ``--jobs`` (its stages use at most ``workers`` processes)."""
+    import dagster as dg
+
     from pipelines.definitions import PARTITIONED_ASSETS, build_resources
+    from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
     from pipelines.orchestration.resources import ExecutorResource
 
     resources = build_resources(raw_dir=raw_dir, warehouse=warehouse, marker_regex=marker_regex,
@@ -430,6 +511,8 @@ def _materialize_partition(key: str, raw_dir: str, warehouse: str, marker_regex:
 
 
 def _outcome(key: str, result: dg.ExecuteInProcessResult) -> PartitionOutcome:
+    import dagster as dg
+
     errors = [
         _root_cause(event.event_specific_data.error)
         for event in result.all_events
@@ -463,7 +546,7 @@ def print_summary(backend: Warehouse, keys: list[str], outcomes: list[PartitionO
         print(f"{'dump':40} {'run':7} {'docs':>6} {'rejects':>7} {'bytes':>12}  dialect/encoding/status")
         for outcome in outcomes:
             docs, rejects, size, dialect, encoding, status = rows.get(outcome.key, [None] * 6)
-            run = "ok" if outcome.success and not outcome.failed_checks else "FAILED"
+            run = "same" if outcome.unchanged else "ok" if outcome.success and not outcome.failed_checks else "FAILED"
             print(
                 f"{outcome.key[:40]:40} {run:7} {docs if docs is not None else '-':>6} "
                 f"{rejects if rejects is not None else '-':>7} {size if size is not None else '-':>12}  "

@@ -19,12 +19,16 @@ Adding an extractor: write its Step (``pipelines/extract/``), declare its table
 
 from __future__ import annotations
 
+import duckdb
+
 from pipelines.entities.stage import EntityStage, ExtractEntities
 from pipelines.extract.amounts import ExtractAmounts
 from pipelines.extract.credits import ExtractPhotoCredits
 from pipelines.extract.dates import ExtractDates
 from pipelines.extract.hashtags import ExtractHashtags
 from pipelines.extract.quotes import ExtractQuotes
+from pipelines.ingest.config import SplitConfig
+from pipelines.ingest.load import DumpFile, config_fingerprint, file_sha256
 from pipelines.runtime.executor import preload_in_workers
 from pipelines.text.stage import TextStage
 from pipelines.text.steps import (
@@ -35,6 +39,7 @@ from pipelines.text.steps import (
     ReadPublicationDate,
     SplitParagraphs,
 )
+from pipelines.warehouse import fingerprints
 
 TEXT_STAGE = TextStage(
     [
@@ -55,6 +60,35 @@ TEXT_STAGE = TextStage(
 ENTITY_STAGE = EntityStage([ExtractEntities()])
 
 STAGES = (TEXT_STAGE, ENTITY_STAGE)
+
+
+def stale_dumps(con: duckdb.DuckDBPyConnection, dumps: list[DumpFile], split: SplitConfig,
+                stage_configs: dict[str, object]) -> list[str]:
+    """The dumps (relative paths) some stage would recompute with these settings: each file's SHA-256
+    and every stage's fingerprint compared with the warehouse's, no document read."""
+    stored = _stored_fingerprints(con, [dump.dump_id for dump in dumps])
+    stale = []
+    for dump in dumps:
+        expected = fingerprints.compose(file_sha256(dump.path), config_fingerprint(split))
+        current = stored.get((dump.dump_id, fingerprints.INGEST)) == expected
+        for stage in STAGES:
+            expected = fingerprints.compose(expected, stage.version, stage.settings(stage_configs[stage.name]))
+            current = current and stored.get((dump.dump_id, stage.name)) == expected
+        if not current:
+            stale.append(dump.relative_path)
+    return stale
+
+
+def _stored_fingerprints(con: duckdb.DuckDBPyConnection, dump_ids: list[str]) -> dict[tuple[str, str], str]:
+    """{(dump_id, stage): fingerprint} for these dumps, ingest's included, in two queries."""
+    ingest = con.execute(
+        "SELECT dump_id, sha256, config_fingerprint FROM dumps WHERE list_contains(?, dump_id)", [dump_ids]
+    ).fetchall()
+    stages = con.execute(
+        "SELECT dump_id, stage, fingerprint FROM stage_runs WHERE list_contains(?, dump_id)", [dump_ids]
+    ).fetchall()
+    found = {(dump_id, fingerprints.INGEST): fingerprints.compose(sha, config) for dump_id, sha, config in ingest}
+    return found | {(dump_id, stage): fingerprint for dump_id, stage, fingerprint in stages}
 
 
 def warm_up() -> None:

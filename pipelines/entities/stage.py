@@ -10,6 +10,7 @@ pure SQL aggregation over all mentions (``sql/transforms/entities.sql``).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
@@ -27,6 +28,8 @@ from pipelines.text.structure import CLEAN_KINDS
 from pipelines.warehouse.connection import cursor, read_sql, transaction
 
 READ_BATCH = 500
+# Bump when the corpus rebuild (variants' merges, entities.sql aside) changes what it writes.
+REBUILD_VERSION = "1"
 Document = tuple[str, str, list[tuple[int, int, str]]]  # doc_id, language, clean paragraphs as read
 
 
@@ -124,7 +127,26 @@ def _documents(con: duckdb.DuckDBPyConnection, dump_id: str) -> Iterator[list[Do
         reader.close()
 
 
-def rebuild_entities(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def corpus_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """What the corpus-wide tables depend on: every dump's entity-stage fingerprint (its mentions) and
+    the rebuild's own code; a run that verified this state lets an unchanged rerun skip everything."""
+    (per_dump,) = con.execute(
+        "SELECT coalesce(string_agg(dump_id || '=' || fingerprint, ';' ORDER BY dump_id), '') "
+        "FROM stage_runs WHERE stage = ?", [EntityStage.name]
+    ).fetchone()
+    rebuild = f"{REBUILD_VERSION}|{read_sql('transforms/entities.sql')}"
+    return hashlib.sha256(f"{per_dump}\n{rebuild}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What a corpus rebuild wrote, and the state it was computed from (:func:`corpus_fingerprint`)."""
+
+    counts: dict[str, int]
+    corpus_fingerprint: str
+
+
+def rebuild_entities(con: duckdb.DuckDBPyConnection) -> Rebuilt:
     """Rebuild ``entities`` and ``entity_aliases`` from every dump's mentions, atomically.
 
     Spelling variants of one person or place (:mod:`pipelines.entities.variants`) get one
@@ -132,6 +154,7 @@ def rebuild_entities(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     names become the entity's aliases with the reason. Everything is recomputed from the mentions'
     (type, canonical) pairs, so the result does not depend on earlier rebuilds or the load order."""
     with transaction(con):
+        state = corpus_fingerprint(con)  # in the transaction: the mentions the rebuild reads
         spellings = _spellings(con)
         merges = {m.entity_id: m for m in find_merges(spellings)}
         spellings_arrow = pa.table({  # noqa: F841 - read by DuckDB's replacement scan
@@ -145,11 +168,10 @@ def rebuild_entities(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         con.execute("CREATE OR REPLACE TEMP TABLE entity_spellings AS SELECT * FROM spellings_arrow")
         con.execute(read_sql("transforms/entities.sql"))
         con.execute("DROP TABLE entity_spellings")
-    return dict(
-        con.execute(
-            "SELECT 'entities', count(*) FROM entities UNION ALL SELECT 'entity_aliases', count(*) FROM entity_aliases"
-        ).fetchall()
-    )
+    counts = con.execute(
+        "SELECT 'entities', count(*) FROM entities UNION ALL SELECT 'entity_aliases', count(*) FROM entity_aliases"
+    ).fetchall()
+    return Rebuilt(dict(counts), state)
 
 
 def _spellings(con: duckdb.DuckDBPyConnection) -> list[Spelling]:

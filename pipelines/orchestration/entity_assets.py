@@ -16,6 +16,8 @@ from pipelines.warehouse.tables import TABLES
 
 ENTITY_OFFSETS = "mention_offsets"
 MENTIONS_COVERED = "mentions_covered"
+# The entities materialization's metadata: the state it was rebuilt from (the CLI records it once verified).
+CORPUS_FINGERPRINT = "corpus_fingerprint"
 
 
 @dg.asset(
@@ -98,7 +100,8 @@ def corpus_entities(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     """Rebuilt from all partitions' mentions whenever a dump's entities change."""
     with warehouse.connection() as con:
         with warehouse.lease("(corpus entities)"):  # one rebuild at a time across processes and machines
-            counts = retry_conflicts(lambda: rebuild_entities(con), what="corpus entities")
+            rebuilt = retry_conflicts(lambda: rebuild_entities(con), what="corpus entities")
+        counts = rebuilt.counts
         top = con.execute(
             "SELECT name, type, n_documents FROM entities ORDER BY n_documents DESC, name LIMIT 10"
         ).fetchall()
@@ -116,6 +119,7 @@ def corpus_entities(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         asset_key="entities",
         metadata={
             "rows": dg.MetadataValue.int(counts["entities"]),
+            CORPUS_FINGERPRINT: dg.MetadataValue.text(rebuilt.corpus_fingerprint),
             "by_type": dg.MetadataValue.json(by_type),
             "top": dg.MetadataValue.md(preview),
         },

@@ -14,11 +14,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import dagster as dg
+from typing import TYPE_CHECKING
 
 from pipelines.ingest.config import SplitConfig
 from pipelines.warehouse.connection import DEFAULT_MEMORY_LIMIT
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,6 +41,8 @@ class Setting:
         if raw == "" and self.empty is not None:
             return self.empty
         if raw:
+            import dagster as dg  # here, not at the top: the CLI reads settings before it needs Dagster
+
             return dg.EnvVar.int(self.env) if self.integer else dg.EnvVar(self.env)
         return int(self.default) if self.integer and self.default is not None else self.default
 

@@ -60,3 +60,17 @@ def record(con: duckdb.DuckDBPyConnection, dump_id: str, stage: str, fingerprint
         "INSERT INTO stage_runs VALUES (?, ?, ?, ?)",
         [dump_id, stage, fingerprint, datetime.now(UTC).replace(tzinfo=None)],
     )
+
+
+def record_verified(con: duckdb.DuckDBPyConnection, corpus_fingerprint: str) -> None:
+    """Remember that a run left the warehouse in this state with every stage and blocking check passed."""
+    con.execute("INSERT INTO verified_corpus VALUES (?, ?)",
+                [corpus_fingerprint, datetime.now(UTC).replace(tzinfo=None)])
+
+
+def is_verified(con: duckdb.DuckDBPyConnection, corpus_fingerprint: str) -> bool:
+    """Whether the newest verified state is this one (an older match is not: something ran since)."""
+    row = con.execute(
+        "SELECT corpus_fingerprint FROM verified_corpus ORDER BY verified_at DESC, corpus_fingerprint LIMIT 1"
+    ).fetchone()
+    return row is not None and row[0] == corpus_fingerprint

@@ -208,3 +208,8 @@ CREATE TABLE IF NOT EXISTS "published_snapshots" (
     "snapshot_id" BIGINT NOT NULL,
     "published_at" TIMESTAMP NOT NULL
 );
+
+CREATE TABLE IF NOT EXISTS "verified_corpus" (
+    "corpus_fingerprint" VARCHAR NOT NULL,
+    "verified_at" TIMESTAMP NOT NULL
+);

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from pipelines.cli import main
 from pipelines.definitions import build_resources, defs
 from pipelines.orchestration.automation import daily_refresh, raw_dumps_sensor
+from pipelines.warehouse.snapshot import default_snapshot_path
 from tests.conftest import copy_fixture, query
 
 
@@ -73,6 +75,43 @@ def test_cli_materializes_every_dump_and_prints_summary(raw_dir, warehouse_path,
     assert "WARNING prose_marker.txt: ambiguous_markers: a single bare marker-like line at byte 59" in out
     assert "WARNING no_markers.txt: no_markers: no FILE marker line found" in out
     assert query(warehouse_path, "SELECT count(*) FROM documents") == [(2,)]
+
+    # Unchanged: found current from the fingerprints alone, no Dagster run, the same summary.
+    monkeypatch.setattr("pipelines.cli._run", lambda *args: pytest.fail("an unchanged rerun started a run"))
+    assert main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)]) == 0
+    out = capsys.readouterr().out
+    assert "nothing changed: 3 dump(s)" in out and "totals: 3 dumps, 2 documents, 2 rejects" in out
+    assert re.search(r"^seeds_gitingest\.txt +same +2 ", out, re.MULTILINE)
+    monkeypatch.undo()
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+
+    # A changed dump, a changed setting or a missing snapshot: a run again.
+    (raw_dir / "prose_marker.txt").write_text("FILE: a.txt\nchanged text\n", encoding="utf-8")
+    assert main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)]) == 0
+    assert re.search(r"^prose_marker\.txt +ok ", capsys.readouterr().out, re.MULTILINE)
+    monkeypatch.setenv("CORPUS_MAX_DOCUMENT_BYTES", "1000000")
+    assert main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)]) == 0
+    assert "nothing changed" not in capsys.readouterr().out
+    default_snapshot_path(warehouse_path).unlink()
+    assert main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)]) == 0
+    assert "nothing changed" not in capsys.readouterr().out and default_snapshot_path(warehouse_path).is_file()
+    assert main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)]) == 0
+    assert "nothing changed" in capsys.readouterr().out
+
+
+def test_the_unchanged_check_uses_the_settings_a_run_uses(monkeypatch, tmp_path):
+    from pipelines.cli import split_config
+    from pipelines.entities.models import EntityConfig
+    from pipelines.orchestration.resources import EntityResource, RawDumpsResource, TextStageResource
+    from pipelines.text.document import TextConfig
+
+    monkeypatch.setenv("CORPUS_MAX_DOCUMENT_BYTES", "12345")
+    monkeypatch.setenv("CORPUS_MARKER_REGEX", r"^== (?P<name>\S+) ==$")
+    resources = build_resources(raw_dir=str(tmp_path), resolve_now=True)
+    assert resources["raw_dumps"].split_config() == split_config(None)
+    assert RawDumpsResource(raw_dir=str(tmp_path)).split_config() != split_config(None)  # the env var counts
+    assert TextStageResource().config() == TextConfig()
+    assert EntityResource().config() == EntityConfig()
 
 
 def test_cli_exit_codes_for_bad_setups(raw_dir, tmp_path, capsys, monkeypatch):
