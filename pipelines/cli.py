@@ -41,9 +41,13 @@ from pipelines.warehouse.snapshot import default_snapshot_path
 if TYPE_CHECKING:  # Dagster is imported where a run starts: an unchanged rerun, `sql` and `export` never need it
     import dagster as dg
 
-# INFO keeps the progress lines and warnings, drops Dagster's per-event DEBUG chatter.
 EXAMPLE_QUERY = 'python -m pipelines sql "SELECT * FROM document_overview LIMIT 5"'
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+def run_config(*, verbose: bool) -> dict:
+    """Dagster's console logger: warnings and errors only on the terminal (progress bars show the rest;
+    every INFO line is in the run's log in the instance), its INFO lines too with ``--verbose``."""
+    return {"loggers": {"console": {"config": {"log_level": "INFO" if verbose else "WARNING"}}}}
 
 
 @dataclass
@@ -65,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=1,
                      help="dumps materialized at once, each in its own process (a lake only: a DuckDB file takes one "
                           "writer)")
+    run.add_argument("--verbose", action="store_true",
+                     help="print Dagster's INFO log lines (progress, skips, rejects) on the terminal too")
 
     sql = commands.add_parser(
         "sql", help="run a query read-only and print the result (or export it to CSV/Parquet)",
@@ -137,7 +143,8 @@ def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "materialize":
-        return materialize_all(args.raw_dir, args.warehouse, args.marker_regex, args.lake_data, args.jobs)
+        return materialize_all(args.raw_dir, args.warehouse, args.marker_regex, args.lake_data, args.jobs,
+                               verbose=args.verbose)
     if args.command == "sql":
         return run_query(args.query, args.warehouse, args.csv, args.parquet, args.max_rows, args.lake_data)
     if args.command == "shell":
@@ -316,7 +323,7 @@ def split_config(marker_regex: str | None) -> SplitConfig:
 
 
 def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: str | None,
-                    lake_data: str | None = None, jobs: int = 1) -> int:
+                    lake_data: str | None = None, jobs: int = 1, *, verbose: bool = False) -> int:
     raw_dir = repo_path(raw_dir or settings.RAW_DIR.resolve())
     warehouse = warehouse_spec(warehouse or settings.WAREHOUSE.resolve())
     lake_data = lake_data or settings.LAKE_DATA.resolve() or None
@@ -340,7 +347,7 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
     if keys and unchanged_since_verified(backend, Path(raw_dir), keys, split):
         print(f"nothing changed: {len(keys)} dump(s) and the corpus tables are as the last complete run left them")
         return _report(backend, keys, [PartitionOutcome(key, True, unchanged=True) for key in keys], None)
-    return _run(backend, raw_dir, warehouse, lake_data, marker_regex, keys, jobs)
+    return _run(backend, raw_dir, warehouse, lake_data, marker_regex, keys, jobs, verbose)
 
 
 def unchanged_since_verified(backend: Warehouse, raw_dir: Path, keys: list[str], split: SplitConfig) -> bool:
@@ -373,7 +380,7 @@ def _file_snapshot(backend: FileWarehouse) -> Path:
 
 
 def _run(backend: Warehouse, raw_dir: str, warehouse: str, lake_data: str | None, marker_regex: str | None,
-         keys: list[str], jobs: int) -> int:
+         keys: list[str], jobs: int, verbose: bool) -> int:
     """Every dump's partition run (``jobs`` at a time on a lake), then the corpus run; the summary."""
     import dagster as dg
 
@@ -388,28 +395,46 @@ def _run(backend: Warehouse, raw_dir: str, warehouse: str, lake_data: str | None
         print(f"no dumps found in {raw_dir}; nothing to do")
         return 0
     outcomes = []
-    with _instance() as instance:
+    logs = run_config(verbose=verbose)
+    # Job processes print their own lines: bars in this one would be torn by them.
+    with _instance() as instance, _watched(enabled=jobs == 1) as bars:
         known = set(instance.get_dynamic_partitions(DUMPS_PARTITIONS_NAME))
         instance.add_dynamic_partitions(DUMPS_PARTITIONS_NAME, [k for k in keys if k not in known])
         if jobs > 1:
-            outcomes = _materialize_in_processes(keys, jobs, raw_dir, warehouse, marker_regex, lake_data)
+            outcomes = _materialize_in_processes(keys, jobs, raw_dir, warehouse, marker_regex, lake_data, verbose)
         for key in keys if jobs == 1 else []:
-            print(f"materializing {key} ...", flush=True)
+            if not bars:
+                print(f"materializing {key} ...", flush=True)
             result = dg.materialize(
                 PARTITIONED_ASSETS, instance=instance, partition_key=key, resources=resources,
-                run_config=QUIET_LOGS, raise_on_error=False,
+                run_config=logs, raise_on_error=False,
             )
             outcomes.append(_outcome(key, result))
-        print("rebuilding corpus-wide tables ...", flush=True)
+        if not bars:
+            print("rebuilding corpus-wide tables ...", flush=True)
         result = dg.materialize(
             ASSETS, selection=CORPUS_ASSETS, instance=instance, resources=resources,
-            run_config=QUIET_LOGS, raise_on_error=False,
+            run_config=logs, raise_on_error=False,
         )
         corpus_outcome = _outcome("(corpus)", result)
     failed = [o for o in [*outcomes, corpus_outcome] if not o.success or o.failed_checks]
     if not failed:
         _record_verified(backend, result)
     return _report(backend, keys, outcomes, corpus_outcome)
+
+
+@contextmanager
+def _watched(*, enabled: bool = True) -> Iterator[bool]:
+    """Progress bars while the block runs when stdout is a terminal (True), else nothing (False): logs
+    that a CI job or a pipe keeps stay plain lines."""
+    if not (enabled and sys.stdout.isatty()):
+        yield False
+        return
+    from pipelines.orchestration.console import ProgressBars
+    from pipelines.runtime.progress import listening
+
+    with ProgressBars() as bars, listening(bars):
+        yield True
 
 
 def _record_verified(backend: Warehouse, corpus_result: dg.ExecuteInProcessResult) -> None:
@@ -448,7 +473,7 @@ def _report(backend: Warehouse, keys: list[str], outcomes: list[PartitionOutcome
 
 
 def _materialize_in_processes(keys: list[str], jobs: int, raw_dir: str, warehouse: str, marker_regex: str | None,
-                              lake_data: str | None) -> list[PartitionOutcome]:
+                              lake_data: str | None, verbose: bool) -> list[PartitionOutcome]:
     """Each dump's partition in a process of a pool of ``jobs``, forked from a forkserver that has loaded the models.
 
     The largest dumps are handed out first, so that the last one to finish is a small one: the pool's
@@ -461,7 +486,7 @@ def _materialize_in_processes(keys: list[str], jobs: int, raw_dir: str, warehous
     preload_in_workers(["pipelines.definitions"])  # each job process starts with Dagster and the models loaded
     # The cores are shared by the jobs: a large dump's stages get their share of worker processes, not all.
     workers = max(1, (os.cpu_count() or 1) // jobs)
-    arguments = (raw_dir, warehouse, marker_regex, lake_data, workers)
+    arguments = (raw_dir, warehouse, marker_regex, lake_data, workers, verbose)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context()) as pool:
         futures = {key: pool.submit(_materialize_partition, key, *arguments)
                    for key in largest_first(keys, Path(raw_dir))}
@@ -488,7 +513,7 @@ def largest_first(keys: list[str], raw_dir: Path) -> list[str]:
 
 
 def _materialize_partition(key: str, raw_dir: str, warehouse: str, marker_regex: str | None,
-                           lake_data: str | None, workers: int) -> PartitionOutcome:
+                           lake_data: str | None, workers: int, verbose: bool = False) -> PartitionOutcome:
     """One dump's assets, in a worker process of ``--jobs`` (its stages use at most ``workers`` processes)."""
     import dagster as dg
 
@@ -505,7 +530,7 @@ def _materialize_partition(key: str, raw_dir: str, warehouse: str, marker_regex:
             instance.add_dynamic_partitions(DUMPS_PARTITIONS_NAME, [key])
         result = dg.materialize(
             PARTITIONED_ASSETS, instance=instance, partition_key=key, resources=resources,
-            run_config=QUIET_LOGS, raise_on_error=False,
+            run_config=run_config(verbose=verbose), raise_on_error=False,
         )
         return _outcome(key, result)
 

@@ -8,6 +8,7 @@ from pipelines.orchestration.checks import table_check_results, table_check_spec
 from pipelines.orchestration.markdown import preview_markdown
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
 from pipelines.orchestration.resources import RawDumpsResource, WarehouseResource
+from pipelines.runtime.progress import finished, report
 from pipelines.warehouse.connection import retry_conflicts
 from pipelines.warehouse.tables import TABLES
 
@@ -46,12 +47,14 @@ def documents(
 
     def progress(done: int, total: int) -> None:
         context.log.info(f"{dump.relative_path}: {done:,} / {total:,} bytes split ({done / total:.0%})")
+        report(dump.relative_path, "split", done, total)
 
     with warehouse.connection() as con:
         try:
             with warehouse.lease(dump.relative_path):
                 result = retry_conflicts(lambda: load_dump(con, dump, raw_dumps.split_config(), progress=progress),
                                          what=f"{dump.relative_path}: documents")
+            finished(dump.relative_path, "split")
         except (OSError, IntegrityError) as exc:
             # This partition fails with the reason up front; the other dumps are other runs.
             raise dg.Failure(

@@ -7,6 +7,7 @@ import duckdb
 
 from pipelines.orchestration.resources import ExecutorResource, WarehouseResource
 from pipelines.runtime.ids import stable_id
+from pipelines.runtime.progress import finished, report
 from pipelines.runtime.stage import Stage
 from pipelines.warehouse.connection import retry_conflicts
 
@@ -25,10 +26,13 @@ def load_partition(
 
     def progress(done: int, total: int) -> None:
         context.log.info(f"{context.partition_key}: " + message.format(done=f"{done:,}", total=f"{total:,}"))
+        report(context.partition_key, stage.name, done, total)
 
     with warehouse.lease(context.partition_key):
-        return retry_conflicts(
+        result = retry_conflicts(
             lambda: stage.load(con, stable_id(context.partition_key), config,
                                parallelism=executor.parallelism(stage.name), progress=progress),
             what=f"{context.partition_key}: {stage.name} stage",
         )
+    finished(context.partition_key, stage.name)
+    return result

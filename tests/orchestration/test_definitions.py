@@ -13,6 +13,7 @@ import pytest
 from pipelines.cli import main
 from pipelines.definitions import build_resources, defs
 from pipelines.orchestration.automation import daily_refresh, raw_dumps_sensor
+from pipelines.runtime.progress import listening
 from pipelines.warehouse.snapshot import default_snapshot_path
 from tests.conftest import copy_fixture, query
 
@@ -67,9 +68,19 @@ def test_cli_materializes_every_dump_and_prints_summary(raw_dir, warehouse_path,
     copy_fixture("seeds_gitingest.txt", raw_dir)
     copy_fixture("raw_mixed/no_markers.txt", raw_dir)
     copy_fixture("raw_mixed/prose_marker.txt", raw_dir)
-    code = main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)])
-    out = capsys.readouterr().out
+    watcher = Recorder()
+    with listening(watcher):
+        code = main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)])
+    out, err = capsys.readouterr()
     assert code == 0
+    assert "dagster - INFO" not in out + err  # not a terminal: plain lines, Dagster's INFO only in the run log
+    assert "materializing seeds_gitingest.txt ..." in out
+    size = (raw_dir / "seeds_gitingest.txt").stat().st_size
+    assert ("seeds_gitingest.txt", "split", size, size) in watcher.updates
+    assert ("seeds_gitingest.txt", "entities", 2, 2) in watcher.updates
+    assert {(dump, stage) for dump, stage in watcher.finished} == {
+        (dump, stage) for dump in ("seeds_gitingest.txt", "no_markers.txt", "prose_marker.txt")
+        for stage in ("split", "text", "entities")}
     assert "totals: 3 dumps, 2 documents, 2 rejects" in out
     assert "ambiguous_markers=1, no_markers=1" in out
     assert "WARNING prose_marker.txt: ambiguous_markers: a single bare marker-like line at byte 59" in out
@@ -90,13 +101,47 @@ def test_cli_materializes_every_dump_and_prints_summary(raw_dir, warehouse_path,
     assert main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)]) == 0
     assert re.search(r"^prose_marker\.txt +ok ", capsys.readouterr().out, re.MULTILINE)
     monkeypatch.setenv("CORPUS_MAX_DOCUMENT_BYTES", "1000000")
-    assert main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)]) == 0
-    assert "nothing changed" not in capsys.readouterr().out
+    assert main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path), "--verbose"]) == 0
+    out, err = capsys.readouterr()
+    assert "nothing changed" not in out and "seeds_gitingest.txt: 2 / 2 documents analysed" in out + err
     default_snapshot_path(warehouse_path).unlink()
     assert main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)]) == 0
     assert "nothing changed" not in capsys.readouterr().out and default_snapshot_path(warehouse_path).is_file()
     assert main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)]) == 0
     assert "nothing changed" in capsys.readouterr().out
+
+
+class Recorder:
+    """A progress listener that keeps what it was told."""
+
+    def __init__(self) -> None:
+        self.updates: list[tuple[str, str, int, int]] = []
+        self.finished: list[tuple[str, str]] = []
+
+    def update(self, dump: str, stage: str, done: int, total: int) -> None:
+        self.updates.append((dump, stage, done, total))
+
+    def finish(self, dump: str, stage: str) -> None:
+        self.finished.append((dump, stage))
+
+
+def test_progress_bars_show_each_dump_and_stage_with_its_unit():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from pipelines.orchestration.console import ProgressBars
+
+    screen = StringIO()
+    with ProgressBars(Console(file=screen, force_terminal=True, width=100)) as bars:
+        bars.update("news/2026-12-01.txt", "split", 1_500_000, 3_000_000)
+        bars.update("news/2026-12-01.txt", "split", 3_000_000, 3_000_000)
+        bars.finish("news/2026-12-01.txt", "split")
+        bars.update("news/2026-12-01.txt", "text", 250, 1_000)
+        bars.finish("news/2026-12-01.txt", "entities")  # no update came: its rows were current
+    text = screen.getvalue()
+    assert "3.0/3.0 MB" in text and "250 / 1,000 docs" in text
+    assert re.search(r"news/2026-12-01\.txt +entities .*unchanged", text)
 
 
 def test_the_unchanged_check_uses_the_settings_a_run_uses(monkeypatch, tmp_path):
