@@ -9,7 +9,7 @@ For each of the 51 languages that both the test data and langdetect cover:
   coverage (share not ``und``) and precision on the answered items;
 * documents (3-6 paragraphs of 3-6 sentences, blank-line separated, plus an English
   boilerplate footer of 2-3 lines for non-English languages) through the full path
-  ``split_paragraphs`` -> ``detect_paragraphs`` -> ``detect_document``; raw langdetect
+  ``split_paragraphs`` -> ``detect_language`` (the pipeline's path); raw langdetect
   on the whole document text, the same documents without the footer, and (when this
   checkout has ``pipelines.text.structure``) with the structure step's paragraph kinds,
   for comparison.
@@ -55,7 +55,7 @@ from pipelines.text.language import (  # noqa: E402
     UNDETERMINED,
     LanguageConfig,
     detect_document,
-    detect_paragraphs,
+    detect_language,
     detect_text,
 )
 from pipelines.text.paragraphs import Paragraph, split_paragraphs  # noqa: E402
@@ -261,20 +261,30 @@ def evaluate_language(iso: str, expected: str, per_language: int | None) -> dict
         tallies[f"ours_{kind}"] = ours
 
     raw_documents, ours_documents, ours_bodies = Tally(), Tally(), Tally()
+    # Body paragraphs as the pipeline labels them inside their document (stop-word inference on), and
+    # each detected alone as before it (inference off): what skipping langdetect costs, if anything.
+    in_documents, alone = Tally(), Tally()
+    inferred = body_paragraphs = 0
+    always_detect = replace(config, stop_word_min_share=0.0)
     multilingual = 0
     split_documents = []
     for body, text in documents:
         body_parts = split_paragraphs(body)
-        body_decision = detect_document(body_parts, detect_paragraphs(body_parts, config), config).detection
+        body_detections, body_document = detect_language(body_parts, config)
+        body_decision = body_document.detection
+        for detection, reference in zip(body_detections, detect_language(body_parts, always_detect)[0], strict=True):
+            in_documents.add(expected, detection.language)
+            alone.add(expected, reference.language)
+            inferred += detection.language != UNDETERMINED and not detection.candidates
+        body_paragraphs += len(body_parts)
         ours_bodies.add(expected, body_decision.language)
         if body_decision.language == UNDETERMINED:
             ours_bodies.und_reasons[und_reason(body_decision.letters, body_decision.probability, config)] += 1
         raw_answer = raw_top1(text)
         raw_documents.add(expected, raw_answer)
         parts = split_paragraphs(text)
-        detections = detect_paragraphs(parts, config)
+        detections, document = detect_language(parts, config)
         split_documents.append((parts, detections))
-        document = detect_document(parts, detections, config)
         decision = document.detection
         ours_documents.add(expected, decision.language)
         multilingual += document.is_multilingual
@@ -288,13 +298,15 @@ def evaluate_language(iso: str, expected: str, per_language: int | None) -> dict
     tallies["raw_documents"] = raw_documents
     tallies["ours_documents"] = ours_documents
     tallies["ours_documents_no_footer"] = ours_bodies
+    tallies["ours_paragraphs_in_documents"] = in_documents
+    tallies["ours_paragraphs_in_documents_all_detected"] = alone
     for name, repetition in (("ours_documents_structure", True), ("ours_documents_structure_patterns", False)):
         kinds = structure_kinds([parts for parts, _ in split_documents], repetition=repetition)
         if kinds is None:
             continue
         with_structure = tallies[name] = Tally()
-        for (parts, detections), document_kinds in zip(split_documents, kinds, strict=True):
-            decision = detect_document(parts, detections, config, document_kinds).detection
+        for (parts, _), document_kinds in zip(split_documents, kinds, strict=True):
+            decision = detect_language(parts, config, document_kinds)[1].detection
             with_structure.add(expected, decision.language)
             if decision.language == UNDETERMINED:
                 with_structure.und_reasons[und_reason(decision.letters, decision.probability, config)] += 1
@@ -309,13 +321,13 @@ def evaluate_language(iso: str, expected: str, per_language: int | None) -> dict
             scores.update(answer_scores(kind, expected, answers))
         answers = []
         for parts, _ in split_documents:
-            detections = detect_paragraphs(parts, variant)
-            answers.append(detect_document(parts, detections, variant).detection.language)
+            answers.append(detect_language(parts, variant)[1].detection.language)
         scores.update(answer_scores("documents", expected, answers))
         sweep[name] = scores
     result["sweep"] = sweep
     result["tallies"] = {name: tally.summary() for name, tally in tallies.items()}
     result["tallies"]["ours_documents"]["multilingual"] = ratio(multilingual, len(documents))
+    result["tallies"]["ours_paragraphs_in_documents"]["inferred_from_stop_words"] = ratio(inferred, body_paragraphs)
     result["seconds"] = round(time.perf_counter() - started, 2)
     return result
 
@@ -359,18 +371,24 @@ DOCUMENT_COLUMNS = (
     ("ours_documents_no_footer", "accuracy", "nofooter"),
     ("ours_documents_structure", "accuracy", "struct"),
     ("ours_documents_structure_patterns", "accuracy", "struct1"),
+    ("ours_paragraphs_in_documents", "accuracy", "par.doc"),
+    ("ours_paragraphs_in_documents_all_detected", "accuracy", "par.all"),
+    ("ours_paragraphs_in_documents", "inferred_from_stop_words", "inferred"),
 )
 KINDS = (
     "raw_sentences", "raw_paragraphs", "ours_sentences", "ours_paragraphs", "raw_documents", "ours_documents",
     "ours_documents_no_footer", "ours_documents_structure", "ours_documents_structure_patterns",
+    "ours_paragraphs_in_documents", "ours_paragraphs_in_documents_all_detected",
 )
 TABLE_NOTES = {
     "texts": "raw = langdetect top-1; our = detect_text (und counts as wrong); cov = share not und; "
     "prec = accuracy on answered items",
-    "documents": "raw.doc = langdetect on the whole text; our.doc = split_paragraphs -> detect_paragraphs -> "
-    "detect_document; multi = flagged multilingual; nofooter = same documents without the English footer; "
+    "documents": "raw.doc = langdetect on the whole text; our.doc = split_paragraphs -> detect_language "
+    "(the pipeline's path); multi = flagged multilingual; nofooter = same documents without the English footer; "
     "struct = with paragraph kinds from the structure step (boilerplate by pattern and by repetition over "
-    "the language's documents); struct1 = kinds by pattern only (a one-off document)",
+    "the language's documents); struct1 = kinds by pattern only (a one-off document); par.doc = body paragraphs "
+    "as the pipeline labels them in their document; par.all = the same, every paragraph detected (stop-word "
+    "inference off); inferred = share of body paragraphs labelled from stop words, without a langdetect run",
 }
 
 

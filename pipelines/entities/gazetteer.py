@@ -44,6 +44,7 @@ _COMMON_NAMES = {
 }
 
 
+@functools.lru_cache(maxsize=262_144)  # names and words repeat across a dump's documents
 def fold(text: str) -> str:
     """Case- and accent-insensitive key: ``Séoul`` and ``seoul`` agree."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))

@@ -47,7 +47,8 @@ class ProgressBars:
 
     def __init__(self, console: Console | None = None) -> None:
         self._progress = Progress(
-            TextColumn("{task.description}"), BarColumn(bar_width=None), _Count(), _Rate(), TimeRemainingColumn(elapsed_when_finished=True),
+            TextColumn("{task.description}"), BarColumn(bar_width=None), _Count(), _Rate(),
+            TimeRemainingColumn(elapsed_when_finished=True),
             console=console, transient=False,
         )
         self._tasks: dict[tuple[str, str], TaskID] = {}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+import numpy as np
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 SHINGLE = 3
 
@@ -15,9 +17,8 @@ def simhash(text: str, bits: int = 64) -> int:
     if not words:
         return 0
     shingles = [" ".join(words[i : i + SHINGLE]) for i in range(max(len(words) - SHINGLE + 1, 1))]
-    weights = [0] * bits
-    for shingle in shingles:
-        value = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
-        for bit in range(bits):
-            weights[bit] += 1 if value >> bit & 1 else -1
-    return sum(1 << bit for bit in range(bits) if weights[bit] > 0)
+    digests = b"".join(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest() for shingle in shingles)
+    values = np.frombuffer(digests, dtype=">u8").astype(np.uint64)
+    # Each bit's vote over all shingles at once: set in more than half of them -> set in the hash.
+    set_counts = ((values[:, None] >> np.arange(bits, dtype=np.uint64)) & np.uint64(1)).sum(axis=0)
+    return sum(1 << bit for bit in range(bits) if 2 * int(set_counts[bit]) > len(shingles))

@@ -1,9 +1,14 @@
 """Language identification of paragraphs and documents, with honest confidence.
 
 Every answer is an ISO 639-1 code or ``und``. Text with too few letters, or where
-the detector's best guess is not probable enough, is ``und`` rather than a guess;
-paragraphs never inherit their document's language. Detection works on bounded,
-representative samples, so its cost per document is bounded too.
+the detector's best guess is not probable enough, is ``und`` rather than a guess.
+Detection works on bounded, representative samples, so its cost per document is bounded too.
+
+langdetect is spent where it decides something (:func:`detect_language`): it runs once on the
+document's prose sample first; a long paragraph (``confusable_letters`` or more) whose stop
+words leave no doubt that it is in that language (:mod:`pipelines.text.stopwords`) takes it
+with the document sample's probability, without a run of its own; every other paragraph
+(short ones, other languages, related languages' lookalikes) is detected on its own text.
 
 Document language: one detection on a sample drawn from the document's prose
 paragraphs in proportion to their length (short lines such as menus, bylines
@@ -18,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pipelines.text import langid
+from pipelines.text import langid, stopwords
 from pipelines.text.paragraphs import Paragraph
 from pipelines.text.structure import CLEAN_KINDS
 
@@ -59,6 +64,7 @@ class LanguageConfig:
     multilingual_min_share: float = 0.20  # share of prose characters in one other language
     seed: int = langid.DEFAULT_SEED
     top_candidates: int = 3
+    stop_word_min_share: float = 0.2  # 0 turns stop-word inference off: every paragraph detected
 
 
 @dataclass(frozen=True)
@@ -182,6 +188,41 @@ def detect_paragraphs(paragraphs: list[Paragraph], config: LanguageConfig) -> li
     return [detect_text(p.text, config, sample_chars=config.paragraph_sample_chars) for p in paragraphs]
 
 
+def detect_language(
+    paragraphs: list[Paragraph], config: LanguageConfig, kinds: list[str] | None = None
+) -> tuple[list[Detection], DocumentLanguage]:
+    """Every paragraph's language and the document's, with one langdetect run per paragraph only where
+    its stop words do not already say it is in the document's language (see the module's docstring)."""
+    sample = document_sample([p for p, _ in _prose(paragraphs, paragraphs, config, kinds)],
+                             config.document_sample_chars)
+    expected = detect_text(sample, config, sample_chars=config.document_sample_chars)  # cached: reused below
+    detections = [_inferred(p, expected, config) or detect_text(p.text, config,
+                                                                sample_chars=config.paragraph_sample_chars)
+                  for p in paragraphs]
+    return detections, detect_document(paragraphs, detections, config, kinds)
+
+
+def _inferred(paragraph: Paragraph, expected: Detection, config: LanguageConfig) -> Detection | None:
+    """The document's language for a long paragraph whose stop words are clearly in it, else None."""
+    if expected.language == UNDETERMINED or not config.stop_word_min_share:
+        return None
+    sample = bounded_sample(paragraph.text, config.paragraph_sample_chars)
+    letters = count_letters(sample)
+    if letters < config.confusable_letters:
+        return None
+    if not stopwords.clearly_in(sample, expected.language, min_share=config.stop_word_min_share):
+        return None
+    return Detection(expected.language, expected.probability, (), letters)
+
+
+def _prose(paragraphs: list[Paragraph], detections: list, config: LanguageConfig,
+           kinds: list[str] | None) -> list[tuple[Paragraph, object]]:
+    """The prose paragraphs (with what goes along with each), or every paragraph when none is prose."""
+    kinds = kinds or [None] * len(paragraphs)
+    prose = [(p, d) for p, d, k in zip(paragraphs, detections, kinds, strict=True) if is_prose(p, config, k)]
+    return prose or list(zip(paragraphs, detections, strict=True))
+
+
 def document_sample(paragraphs: list[Paragraph], limit: int) -> str:
     """Up to ``limit`` characters drawn from every paragraph in proportion to its length."""
     total = sum(len(p.text) for p in paragraphs)
@@ -208,14 +249,7 @@ def detect_document(
     ``multilingual_min_share`` of the prose characters is judged on its paragraphs: the
     language with the most characters, with its share of the characters as probability.
     """
-    kinds = kinds or [None] * len(paragraphs)
-    prose = [
-        (p, d)
-        for p, d, k in zip(paragraphs, paragraph_detections, kinds, strict=True)
-        if is_prose(p, config, k)
-    ]
-    if not prose:  # no sentence-like paragraph: judge on whatever text there is
-        prose = list(zip(paragraphs, paragraph_detections, strict=True))
+    prose = _prose(paragraphs, paragraph_detections, config, kinds)  # none: judged on whatever text there is
     prose_chars = sum(len(p.text) for p, _ in prose)
     shares = _language_shares(prose)
     ranked = sorted(shares.items(), key=lambda item: (-item[1], item[0]))

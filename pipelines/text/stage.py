@@ -54,7 +54,8 @@ class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
     # 3: repetition within the dump only, own language in shares, tag lists; 4: dates; 5: lines;
     # 6: asides leave the context, rows of links are menus, a lone "By" line; 7: quote speakers, more agencies;
     # 8: a role between an organisation and a person ("MSNBC host Chris Matthews")
-    version = "8"
+    # 9: long paragraphs whose stop words are clearly the document's language take it without a langdetect run
+    version = "9"
     upstream = INGEST
     chunk_size = 100
 

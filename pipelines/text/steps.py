@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 from pipelines.runtime.steps import Step
 from pipelines.text.document import TextContext, TextRecord
-from pipelines.text.language import detect_document, detect_paragraphs, is_prose
+from pipelines.text.language import detect_language, is_prose
 from pipelines.text.metadata import build_metadata
 from pipelines.text.paragraphs import split_paragraphs
 from pipelines.text.published import find_published
@@ -41,8 +41,7 @@ class DetectLanguage(Step[TextRecord, TextContext]):
 
     def process(self, record: TextRecord, context: TextContext) -> None:
         config = context.config.language
-        record.detections = detect_paragraphs(record.paragraphs, config)
-        record.language = detect_document(record.paragraphs, record.detections, config, record.kinds)
+        record.detections, record.language = detect_language(record.paragraphs, config, record.kinds)
         decision = record.language.detection
         record.emit(
             "document_languages",

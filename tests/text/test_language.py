@@ -11,11 +11,12 @@ from pipelines.text.document import TextConfig
 from pipelines.text.language import (
     UNDETERMINED,
     LanguageConfig,
-    detect_document,
+    detect_language,
     detect_paragraphs,
     detect_text,
 )
 from pipelines.text.paragraphs import split_paragraphs
+from pipelines.text.stopwords import clearly_in
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CONFIG = LanguageConfig()
@@ -34,8 +35,7 @@ def leipzig(language: str) -> list[str]:
 
 
 def document_language(text: str, config: LanguageConfig = CONFIG):
-    paragraphs = split_paragraphs(text)
-    return detect_document(paragraphs, detect_paragraphs(paragraphs, config), config)
+    return detect_language(split_paragraphs(text), config)[1]
 
 
 def paragraphs_of(language: str, count: int, size: int = 3, offset: int = 0) -> list[str]:
@@ -96,6 +96,40 @@ def test_short_paragraph_is_und_unless_confident_and_never_inherits():
     paragraphs = split_paragraphs(text)
     detections = detect_paragraphs(paragraphs, CONFIG)
     assert [d.language for d in detections] == ["fr", "fr", "fr", UNDETERMINED, UNDETERMINED]
+    in_document, _ = detect_language(paragraphs, CONFIG)  # short lines never take the document's language
+    assert [d.language for d in in_document] == ["fr", "fr", "fr", UNDETERMINED, UNDETERMINED]
+
+
+@pytest.mark.parametrize(("text", "language", "clear"), [
+    ("Le président de la République a annoncé mardi une réforme des retraites qui sera présentée au "
+     "Parlement dans les prochaines semaines, selon le porte-parole du gouvernement.", "fr", True),
+    ("O presidente do Governo anunciou na terça-feira uma reforma das pensões que será apresentada no "
+     "Parlamento nas próximas semanas, segundo o porta-voz.", "pt", True),
+    # Spanish shares most function words with Portuguese: only the words that set them apart count.
+    ("El presidente del Gobierno anunció el martes una reforma de las pensiones que será presentada en el "
+     "Parlamento en las próximas semanas, según el portavoz.", "pt", False),
+    ("The president announced on Tuesday a reform of pensions that will be presented to Parliament in the "
+     "coming weeks, according to the spokesman.", "de", False),
+    ("Le président a parlé.", "fr", False),  # too few words to be sure
+    ("Le président de la République a annoncé mardi une réforme des retraites qui sera présentée au "
+     "Parlement dans les prochaines semaines.", "xx", False),  # no stop list for the language
+])
+def test_stop_words_decide_only_when_they_leave_no_doubt(text, language, clear):
+    assert clearly_in(text, language) is clear
+
+
+def test_langdetect_runs_only_where_stop_words_leave_doubt_and_the_answers_do_not_change():
+    english = ("The minister told reporters on Monday that the government would present the new budget to "
+               "the parliament before the end of the month, and that taxes would not rise.")
+    paragraphs = split_paragraphs("\n\n".join([*paragraphs_of("de", 4), english, "Mehr zum Thema"]))
+    detections, document = detect_language(paragraphs, CONFIG)
+    reference, reference_document = detect_language(paragraphs, LanguageConfig(stop_word_min_share=0))
+    assert [d.language for d in detections] == [d.language for d in reference] == ["de"] * 4 + ["en", UNDETERMINED]
+    # The German paragraphs took the document's language from their stop words; the others were detected.
+    assert [not d.candidates for d in detections] == [True] * 4 + [False, True]
+    assert all(reference[i].candidates for i in range(5))
+    assert (document.detection.language, document.language_shares) == (
+        reference_document.detection.language, reference_document.language_shares)
 
 
 def test_low_probability_gives_und_and_threshold_is_configurable():
