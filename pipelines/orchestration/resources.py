@@ -140,7 +140,9 @@ class ExecutorResource(dg.ConfigurableResource):
     """
 
     workers: int = 0  # 0 = one per core
-    parallel_min_documents: dict[str, int] = {"text": 2_000, "entities": 500}
+    # Measured with bench/bench_parallel_threshold.py (2 cores, text + entities, the pool's start included):
+    # 200 documents 0.88x, 400 documents 1.22x; once a run's pool is up, later dumps gain from fewer.
+    parallel_min_documents: dict[str, int] = {"text": 300, "entities": 300}
 
     def parallelism(self, stage: str) -> Parallelism:
         return Parallelism(workers=self.workers, min_items=self.parallel_min_documents.get(stage, 0))
