@@ -344,34 +344,70 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
               "process at a time (use --warehouse ducklake:postgres:<conninfo> --lake-data DIR)", file=sys.stderr)
         return 2
     keys = discover_dumps(Path(raw_dir))
-    if keys and unchanged_since_verified(backend, Path(raw_dir), keys, split):
-        print(f"nothing changed: {len(keys)} dump(s) and the corpus tables are as the last complete run left them")
-        return _report(backend, keys, [PartitionOutcome(key, True, unchanged=True) for key in keys], None)
+    stale: list[str] | None = None
+    if keys:
+        stale = stale_dumps_or_none(backend, Path(raw_dir), keys, split)
+        if stale == [] and corpus_verified(backend):
+            print(f"nothing changed: {len(keys)} dump(s) and the corpus tables are as the last complete run left them")
+            return _report(backend, keys, [PartitionOutcome(key, True, unchanged=True) for key in keys], None)
+    if jobs == 1:
+        _start_workers_early(Path(raw_dir), keys if stale is None else stale)
     return _run(backend, raw_dir, warehouse, lake_data, marker_regex, keys, jobs, verbose)
 
 
-def unchanged_since_verified(backend: Warehouse, raw_dir: Path, keys: list[str], split: SplitConfig) -> bool:
-    """Whether a run would change nothing: the schema is current, every dump's file and every stage's
-    settings match their fingerprints, the corpus tables were rebuilt from exactly these dumps' rows
-    by a run whose every step and blocking check passed, and the snapshot is there. Reads fingerprints
-    only (no document text) and starts no Dagster; any doubt (a lock, a missing table) means "run"."""
+def stale_dumps_or_none(backend: Warehouse, raw_dir: Path, keys: list[str], split: SplitConfig) -> list[str] | None:
+    """The dumps a run would recompute (their file or some stage's settings differ from the fingerprints;
+    no document text read, no Dagster started); None when it cannot tell (no warehouse yet, an old
+    schema, a lock): then every dump may be."""
     from pipelines.entities.models import EntityConfig
-    from pipelines.entities.stage import corpus_fingerprint
     from pipelines.pipeline import stale_dumps
     from pipelines.text.document import TextConfig
 
-    if isinstance(backend, FileWarehouse) and not (backend.path.is_file() and _file_snapshot(backend).is_file()):
-        return False
+    if isinstance(backend, FileWarehouse) and not backend.path.is_file():
+        return None
     try:
         with backend.connect(read_only=True, attempts=1) as con:
             if applied_fingerprint(con) != schema_fingerprint():
-                return False
+                return None
             configs = {"text": TextConfig(), "entities": EntityConfig()}
-            if stale_dumps(con, [DumpFile(raw_dir, key) for key in keys], split, configs):
-                return False
-            return fingerprints.is_verified(con, corpus_fingerprint(con))
+            return stale_dumps(con, [DumpFile(raw_dir, key) for key in keys], split, configs)
     except (duckdb.Error, WarehouseError, OSError, ValueError):
+        return None
+
+
+def corpus_verified(backend: Warehouse) -> bool:
+    """Whether the corpus tables were rebuilt from exactly the dumps' current rows by a run whose every
+    step and blocking check passed, and (a file) its snapshot is there."""
+    from pipelines.entities.stage import corpus_fingerprint
+
+    if isinstance(backend, FileWarehouse) and not _file_snapshot(backend).is_file():
         return False
+    try:
+        with backend.connect(read_only=True, attempts=1) as con:
+            return fingerprints.is_verified(con, corpus_fingerprint(con))
+    except (duckdb.Error, WarehouseError, OSError):
+        return False
+
+
+# A dump this large has a few hundred news documents: its stages will use the worker pool.
+EARLY_POOL_BYTES = 1_000_000
+
+
+def _start_workers_early(raw_dir: Path, stale: list[str]) -> None:
+    """Start the worker pool (its forkserver loads the models for seconds) while Dagster starts and the
+    first dump is split, when a dump to recompute is large enough for its stages to use it."""
+    from pipelines.runtime.executor import Parallelism, start_workers
+
+    def size(key: str) -> int:
+        try:
+            return (raw_dir / key).stat().st_size
+        except OSError:
+            return 0
+
+    if any(size(key) >= EARLY_POOL_BYTES for key in stale):
+        import pipelines.pipeline  # noqa: F401 - registers the forkserver's preload (the models)
+
+        start_workers(Parallelism(workers=0))
 
 
 def _file_snapshot(backend: FileWarehouse) -> Path:

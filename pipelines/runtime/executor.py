@@ -87,13 +87,22 @@ def shared_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def start_workers(parallelism: Parallelism) -> None:
-    """Start the pool now, so that its workers get ready while this process does other work
-    (reading and splitting a dump) rather than when the first batch is handed out."""
+    """Start the pool now, in a background thread, so that its workers get ready while this process
+    does other work (starting a run, splitting a dump, reading the text stage's context) rather than
+    when the first batch is handed out: starting the first worker waits seconds for the forkserver
+    to load the models."""
     workers = parallelism.worker_count()
     if workers > 1:
         pool = shared_pool(workers)
+        threading.Thread(target=_start, args=(pool, workers), name="start-workers", daemon=True).start()
+
+
+def _start(pool: ProcessPoolExecutor, workers: int) -> None:
+    try:
         for _ in range(workers):  # each task starts a worker; the answers are not needed
             pool.submit(os.getpid)
+    except RuntimeError:  # the pool was shut down meanwhile (the run ended): nothing to start
+        pass
 
 
 def shutdown_pools() -> None:
