@@ -141,7 +141,8 @@ class ExecutorResource(dg.ConfigurableResource):
 
     workers: int = 0  # 0 = one per core
     # Measured with bench/bench_parallel_threshold.py (2 cores, text + entities, the pool's start included):
-    # 200 documents 0.88x, 400 documents 1.22x; once a run's pool is up, later dumps gain from fewer.
+    # 200 documents 0.81x, 300 0.99x, 400 1.34x; once a run's pool is up (or the CLI started it early),
+    # smaller dumps gain too.
     parallel_min_documents: dict[str, int] = {"text": 300, "entities": 300}
 
     def parallelism(self, stage: str) -> Parallelism:
