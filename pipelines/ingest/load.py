@@ -13,7 +13,6 @@ import pyarrow as pa
 
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.splitter import Document, DumpSummary, Reject, split_dump
-from pipelines.ingest.wordcount import word_counts
 from pipelines.runtime.ids import stable_id
 from pipelines.warehouse import fingerprints
 from pipelines.warehouse.connection import delete_dump_rows, insert_arrow, read_sql, transaction
@@ -197,11 +196,9 @@ def _records_table(table: str, records: list, computed: dict[str, list]) -> pa.T
 
 
 def _documents_table(dump_id: str, documents: list[Document]) -> pa.Table:
-    text = pa.array([d.text for d in documents], pa.string())
     return _records_table(
         "documents", documents,
-        {"doc_id": [stable_id(dump_id, d.name) for d in documents], "dump_id": [dump_id] * len(documents),
-         "text": text, "n_words": word_counts(text)},
+        {"doc_id": [stable_id(dump_id, d.name) for d in documents], "dump_id": [dump_id] * len(documents)},
     )
 
 
