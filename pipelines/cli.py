@@ -24,7 +24,7 @@ import duckdb
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.load import DumpFile, discover_dumps
 from pipelines.orchestration import settings
-from pipelines.orchestration.settings import repo_path, warehouse_spec
+from pipelines.orchestration.settings import repo_path, snapshot_path, warehouse_spec
 from pipelines.warehouse import dictionary, extensions, fingerprints
 from pipelines.warehouse.backend import (
     LAKE_ALIAS,
@@ -36,7 +36,6 @@ from pipelines.warehouse.backend import (
 )
 from pipelines.warehouse.connection import WarehouseError, connect
 from pipelines.warehouse.schema import applied_fingerprint, migrate, schema_fingerprint
-from pipelines.warehouse.snapshot import default_snapshot_path
 
 if TYPE_CHECKING:  # Dagster is imported where a run starts: an unchanged rerun, `sql` and `export` never need it
     import dagster as dg
@@ -344,49 +343,39 @@ def materialize_all(raw_dir: str | None, warehouse: str | None, marker_regex: st
               "process at a time (use --warehouse ducklake:postgres:<conninfo> --lake-data DIR)", file=sys.stderr)
         return 2
     keys = discover_dumps(Path(raw_dir))
-    stale: list[str] | None = None
-    if keys:
-        stale = stale_dumps_or_none(backend, Path(raw_dir), keys, split)
-        if stale == [] and corpus_verified(backend):
-            print(f"nothing changed: {len(keys)} dump(s) and the corpus tables are as the last complete run left them")
-            return _report(backend, keys, [PartitionOutcome(key, True, unchanged=True) for key in keys], None)
+    stale, verified = freshness(backend, Path(raw_dir), keys, split) if keys else (None, False)
+    if stale == [] and verified:
+        print(f"nothing changed: {len(keys)} dump(s) and the corpus tables are as the last complete run left them")
+        return _report(backend, keys, [PartitionOutcome(key, True, unchanged=True) for key in keys], None)
     if jobs == 1:
         _start_workers_early(Path(raw_dir), keys if stale is None else stale)
     return _run(backend, raw_dir, warehouse, lake_data, marker_regex, keys, jobs, verbose)
 
 
-def stale_dumps_or_none(backend: Warehouse, raw_dir: Path, keys: list[str], split: SplitConfig) -> list[str] | None:
-    """The dumps a run would recompute (their file or some stage's settings differ from the fingerprints;
-    no document text read, no Dagster started); None when it cannot tell (no warehouse yet, an old
-    schema, a lock): then every dump may be."""
+def freshness(backend: Warehouse, raw_dir: Path, keys: list[str],
+              split: SplitConfig) -> tuple[list[str] | None, bool]:
+    """From fingerprints alone (no document text read, no Dagster started), in one read-only session:
+    the dumps a run would recompute (their file or some stage's settings differ), None when it cannot
+    tell (no warehouse yet, an old schema, a lock: then every dump may be); and whether the corpus
+    tables were rebuilt from exactly the dumps' current rows by a run whose every step and blocking
+    check passed, with (a file) its snapshot there."""
     from pipelines.entities.models import EntityConfig
+    from pipelines.entities.stage import corpus_fingerprint
     from pipelines.pipeline import stale_dumps
     from pipelines.text.document import TextConfig
 
     if isinstance(backend, FileWarehouse) and not backend.path.is_file():
-        return None
+        return None, False
     try:
         with backend.connect(read_only=True, attempts=1) as con:
             if applied_fingerprint(con) != schema_fingerprint():
-                return None
+                return None, False
             configs = {"text": TextConfig(), "entities": EntityConfig()}
-            return stale_dumps(con, [DumpFile(raw_dir, key) for key in keys], split, configs)
+            stale = stale_dumps(con, [DumpFile(raw_dir, key) for key in keys], split, configs)
+            snapshot_there = not isinstance(backend, FileWarehouse) or _file_snapshot(backend).is_file()
+            return stale, snapshot_there and fingerprints.is_verified(con, corpus_fingerprint(con))
     except (duckdb.Error, WarehouseError, OSError, ValueError):
-        return None
-
-
-def corpus_verified(backend: Warehouse) -> bool:
-    """Whether the corpus tables were rebuilt from exactly the dumps' current rows by a run whose every
-    step and blocking check passed, and (a file) its snapshot is there."""
-    from pipelines.entities.stage import corpus_fingerprint
-
-    if isinstance(backend, FileWarehouse) and not _file_snapshot(backend).is_file():
-        return False
-    try:
-        with backend.connect(read_only=True, attempts=1) as con:
-            return fingerprints.is_verified(con, corpus_fingerprint(con))
-    except (duckdb.Error, WarehouseError, OSError):
-        return False
+        return None, False
 
 
 # A dump this large has a few hundred news documents: its stages will use the worker pool.
@@ -398,21 +387,14 @@ def _start_workers_early(raw_dir: Path, stale: list[str]) -> None:
     first dump is split, when a dump to recompute is large enough for its stages to use it."""
     from pipelines.runtime.executor import Parallelism, start_workers
 
-    def size(key: str) -> int:
-        try:
-            return (raw_dir / key).stat().st_size
-        except OSError:
-            return 0
-
-    if any(size(key) >= EARLY_POOL_BYTES for key in stale):
+    if any(_dump_size(raw_dir, key) >= EARLY_POOL_BYTES for key in stale):
         import pipelines.pipeline  # noqa: F401 - registers the forkserver's preload (the models)
 
         start_workers(Parallelism(workers=0))
 
 
 def _file_snapshot(backend: FileWarehouse) -> Path:
-    configured = settings.SNAPSHOT.resolve()
-    return Path(repo_path(configured)) if configured else default_snapshot_path(backend.path)
+    return snapshot_path(settings.SNAPSHOT.resolve(), backend.path)
 
 
 def _run(backend: Warehouse, raw_dir: str, warehouse: str, lake_data: str | None, marker_regex: str | None,
@@ -453,8 +435,7 @@ def _run(backend: Warehouse, raw_dir: str, warehouse: str, lake_data: str | None
             run_config=logs, raise_on_error=False,
         )
         corpus_outcome = _outcome("(corpus)", result)
-    failed = [o for o in [*outcomes, corpus_outcome] if not o.success or o.failed_checks]
-    if not failed:
+    if not _failures([*outcomes, corpus_outcome]):
         _record_verified(backend, result)
     return _report(backend, keys, outcomes, corpus_outcome)
 
@@ -489,6 +470,10 @@ def _record_verified(backend: Warehouse, corpus_result: dg.ExecuteInProcessResul
         print(f"warning: could not record the verified state in {backend.label()}: {exc}", file=sys.stderr)
 
 
+def _failures(outcomes: list[PartitionOutcome]) -> list[PartitionOutcome]:
+    return [o for o in outcomes if not o.success or o.failed_checks]
+
+
 def _report(backend: Warehouse, keys: list[str], outcomes: list[PartitionOutcome],
             corpus_outcome: PartitionOutcome | None) -> int:
     """The summary, where analysts find the result, and every error; the exit code."""
@@ -501,7 +486,7 @@ def _report(backend: Warehouse, keys: list[str], outcomes: list[PartitionOutcome
             print(f"analysts: query the published snapshot {snapshot} (read-only), e.g. {EXAMPLE_QUERY}")
     except (duckdb.Error, WarehouseError) as exc:
         print(f"error: cannot read the warehouse {backend.label()} for a summary: {exc}", file=sys.stderr)
-    failed = [o for o in [*outcomes, corpus_outcome] if o is not None and (not o.success or o.failed_checks)]
+    failed = _failures([o for o in [*outcomes, corpus_outcome] if o is not None])
     for outcome in failed:
         for message in outcome.errors + [f"blocking check failed: {c}" for c in outcome.failed_checks]:
             print(f"error: {outcome.key}: {message}", file=sys.stderr)
@@ -537,15 +522,16 @@ def _materialize_in_processes(keys: list[str], jobs: int, raw_dir: str, warehous
 
 
 def largest_first(keys: list[str], raw_dir: Path) -> list[str]:
-    """Dump keys by decreasing file size, ties by key (a dump that vanished counts as empty)."""
+    """Dump keys by decreasing file size, ties by key."""
+    return sorted(keys, key=lambda key: (-_dump_size(raw_dir, key), key))
 
-    def size(key: str) -> int:
-        try:
-            return (raw_dir / key).stat().st_size
-        except OSError:
-            return 0
 
-    return sorted(keys, key=lambda key: (-size(key), key))
+def _dump_size(raw_dir: Path, key: str) -> int:
+    """A dump's file size; 0 for one that vanished."""
+    try:
+        return (raw_dir / key).stat().st_size
+    except OSError:
+        return 0
 
 
 def _materialize_partition(key: str, raw_dir: str, warehouse: str, marker_regex: str | None,

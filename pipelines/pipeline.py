@@ -28,7 +28,7 @@ from pipelines.extract.dates import ExtractDates
 from pipelines.extract.hashtags import ExtractHashtags
 from pipelines.extract.quotes import ExtractQuotes
 from pipelines.ingest.config import SplitConfig
-from pipelines.ingest.load import DumpFile, config_fingerprint, file_sha256
+from pipelines.ingest.load import DumpFile, ingest_fingerprint
 from pipelines.runtime.executor import preload_in_workers
 from pipelines.text.stage import TextStage
 from pipelines.text.steps import (
@@ -67,12 +67,13 @@ def stale_dumps(con: duckdb.DuckDBPyConnection, dumps: list[DumpFile], split: Sp
     """The dumps (relative paths) some stage would recompute with these settings: each file's SHA-256
     and every stage's fingerprint compared with the warehouse's, no document read."""
     stored = _stored_fingerprints(con, [dump.dump_id for dump in dumps])
+    settings = {stage.name: stage.settings(stage_configs[stage.name]) for stage in STAGES}
     stale = []
     for dump in dumps:
-        expected = fingerprints.compose(file_sha256(dump.path), config_fingerprint(split))
+        expected = ingest_fingerprint(dump.path, split)
         current = stored.get((dump.dump_id, fingerprints.INGEST)) == expected
         for stage in STAGES:
-            expected = fingerprints.compose(expected, stage.version, stage.settings(stage_configs[stage.name]))
+            expected = fingerprints.derived(expected, version=stage.version, settings=settings[stage.name])
             current = current and stored.get((dump.dump_id, stage.name)) == expected
         if not current:
             stale.append(dump.relative_path)

@@ -89,6 +89,11 @@ def config_fingerprint(config: SplitConfig) -> str:
     return f"v{INGEST_VERSION};{config.fingerprint()}"
 
 
+def ingest_fingerprint(path: Path, config: SplitConfig) -> str:
+    """What a dump's rows depend on: the file's SHA-256 and the split settings (as ``dumps`` keeps them)."""
+    return fingerprints.compose(file_sha256(path), config_fingerprint(config))
+
+
 def load_dump(
     con: duckdb.DuckDBPyConnection,
     dump: DumpFile,
@@ -103,7 +108,7 @@ def load_dump(
     ``progress(bytes_done, bytes_total)`` is called now and then on large dumps.
     """
     before = fingerprints.stored(con, dump.dump_id, fingerprints.INGEST)
-    if not force and before == fingerprints.compose(file_sha256(dump.path), config_fingerprint(config)):
+    if not force and before == ingest_fingerprint(dump.path, config):
         return LoadResult(dump.dump_id, dump.relative_path, True, None, {})
     split = split_dump(dump.path, config)
     with transaction(con):

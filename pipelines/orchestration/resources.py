@@ -17,14 +17,13 @@ import duckdb
 from pipelines.entities.models import EntityConfig, pipeline_map
 from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.load import DumpFile, discover_dumps
-from pipelines.orchestration.settings import repo_path, warehouse_spec
+from pipelines.orchestration.settings import repo_path, snapshot_path, warehouse_spec
 from pipelines.runtime.executor import Parallelism
 from pipelines.text.document import TextConfig
 from pipelines.text.language import LanguageConfig
 from pipelines.warehouse.backend import FileWarehouse, Warehouse, parse_warehouse
 from pipelines.warehouse.connection import DEFAULT_MEMORY_LIMIT, WarehouseError
 from pipelines.warehouse.schema import ensure_schema
-from pipelines.warehouse.snapshot import default_snapshot_path
 
 # Lakes whose schema this process found current (checked once per process: ~30 ms a connection).
 _CURRENT_SCHEMA: set[tuple[object, int]] = set()
@@ -50,7 +49,7 @@ class WarehouseResource(dg.ConfigurableResource):
         return backend.path
 
     def snapshot(self) -> Path:
-        return Path(repo_path(self.snapshot_path)) if self.snapshot_path else default_snapshot_path(self.file())
+        return snapshot_path(self.snapshot_path, self.file())
 
     @contextmanager
     def lease(self, key: str) -> Iterator[None]:

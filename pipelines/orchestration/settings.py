@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pipelines.ingest.config import SplitConfig
 from pipelines.warehouse.connection import DEFAULT_MEMORY_LIMIT
+from pipelines.warehouse.snapshot import default_snapshot_path
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -70,6 +71,11 @@ DUCKDB_MEMORY_LIMIT = Setting("CORPUS_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT
 def repo_path(value: str | os.PathLike) -> str:
     path = Path(value)
     return str(path if path.is_absolute() else REPO_ROOT / path)
+
+
+def snapshot_path(configured: str | None, warehouse_file: Path) -> Path:
+    """Where a file warehouse's snapshot is published: the configured path, else beside the warehouse."""
+    return Path(repo_path(configured)) if configured else default_snapshot_path(warehouse_file)
 
 
 def warehouse_spec(value: str) -> str:

@@ -46,7 +46,12 @@ def stage_fingerprint(
     if before is None:
         missing = _MISSING.get(upstream, f"has no {upstream} output; materialize that stage first")
         raise LookupError(f"dump {dump_id} {missing}")
-    return compose(before, version, settings)
+    return derived(before, version=version, settings=settings)
+
+
+def derived(upstream: str, *, version: str, settings: str) -> str:
+    """A stage's fingerprint from its upstream's."""
+    return compose(upstream, version, settings)
 
 
 def record(con: duckdb.DuckDBPyConnection, dump_id: str, stage: str, fingerprint: str, *,
