@@ -402,8 +402,8 @@ def _run(backend: Warehouse, raw_dir: str, warehouse: str, lake_data: str | None
     """Every dump's partition run (``jobs`` at a time on a lake), then the corpus run; the summary."""
     import dagster as dg
 
-    from pipelines.definitions import ASSETS, CORPUS_ASSETS, PARTITIONED_ASSETS, build_resources
-    from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME
+    from pipelines.definitions import ASSETS, CORPUS_ASSETS, build_resources
+    from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME, batch_partitions
 
     resources = build_resources(raw_dir=raw_dir, warehouse=warehouse, marker_regex=marker_regex,
                                 lake_data=lake_data, resolve_now=True)
@@ -420,14 +420,13 @@ def _run(backend: Warehouse, raw_dir: str, warehouse: str, lake_data: str | None
         instance.add_dynamic_partitions(DUMPS_PARTITIONS_NAME, [k for k in keys if k not in known])
         if jobs > 1:
             outcomes = _materialize_in_processes(keys, jobs, raw_dir, warehouse, marker_regex, lake_data, verbose)
-        for key in keys if jobs == 1 else []:
-            if not bars:
-                print(f"materializing {key} ...", flush=True)
-            result = dg.materialize(
-                PARTITIONED_ASSETS, instance=instance, partition_key=key, resources=resources,
-                run_config=logs, raise_on_error=False,
-            )
-            outcomes.append(_outcome(key, result))
+        else:
+            order = instance.get_dynamic_partitions(DUMPS_PARTITIONS_NAME)
+            sizes = {key: _dump_size(Path(raw_dir), key) for key in keys}
+            for batch in batch_partitions(order, keys, sizes):
+                outcomes += _materialize_batch(batch, instance, resources, logs, quiet=bars)
+            position = {key: index for index, key in enumerate(keys)}
+            outcomes.sort(key=lambda outcome: position[outcome.key])  # the summary lists dumps in keys' order
         if not bars:
             print("rebuilding corpus-wide tables ...", flush=True)
         result = dg.materialize(
@@ -438,6 +437,34 @@ def _run(backend: Warehouse, raw_dir: str, warehouse: str, lake_data: str | None
     if not _failures([*outcomes, corpus_outcome]):
         _record_verified(backend, result)
     return _report(backend, keys, outcomes, corpus_outcome)
+
+
+def _materialize_batch(batch: list[str], instance: dg.DagsterInstance, resources: dict, logs: dict,
+                       *, quiet: bool) -> list[PartitionOutcome]:
+    """One run for a batch of contiguous small dumps (or a dump alone). A batch that fails is run again one
+    dump at a time (its good dumps are then skipped as unchanged, or finished), so that a bad dump fails
+    alone and its reason is its own."""
+    import dagster as dg
+
+    from pipelines.definitions import PARTITIONED_ASSETS
+    from pipelines.orchestration.partitions import run_tags
+
+    if not quiet:
+        what = batch[0] if len(batch) == 1 else f"{len(batch)} dumps in one run ({batch[0]} ... {batch[-1]})"
+        print(f"materializing {what} ...", flush=True)
+    one = len(batch) == 1
+    result = dg.materialize(
+        PARTITIONED_ASSETS, instance=instance, partition_key=batch[0] if one else None,
+        tags=None if one else run_tags(batch), resources=resources, run_config=logs, raise_on_error=False,
+    )
+    outcome = _outcome(batch[0], result)
+    if one:
+        return [outcome]
+    if not _failures([outcome]):
+        return [PartitionOutcome(key, True) for key in batch]
+    if not quiet:
+        print(f"the run of {len(batch)} dumps failed: running them one at a time", flush=True)
+    return [outcome for key in batch for outcome in _materialize_batch([key], instance, resources, logs, quiet=quiet)]
 
 
 @contextmanager

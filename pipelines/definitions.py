@@ -9,6 +9,7 @@ from pipelines.orchestration.automation import (
     entities_job,
     raw_dumps_sensor,
     rebuild_entities_after_dump_runs,
+    rerun_failed_batches_one_by_one,
 )
 from pipelines.orchestration.entity_assets import corpus_entities, entity_mentions
 from pipelines.orchestration.ingest_assets import documents
@@ -71,7 +72,7 @@ def build_resources(
 defs = dg.Definitions(
     assets=ASSETS,
     jobs=[corpus_job, entities_job, lake_maintenance_job],
-    sensors=[raw_dumps_sensor, rebuild_entities_after_dump_runs],
+    sensors=[raw_dumps_sensor, rebuild_entities_after_dump_runs, rerun_failed_batches_one_by_one],
     schedules=[daily_refresh, weekly_lake_maintenance],
     resources=build_resources(),
 )

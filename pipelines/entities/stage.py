@@ -49,6 +49,22 @@ class EntityStageResult:
     by_type: dict[str, int]
     by_method: dict[str, int]
 
+    @classmethod
+    def combined(cls, results: list[EntityStageResult]) -> EntityStageResult:
+        """Several dumps' results as one (a run over a batch of dumps)."""
+        return cls(
+            all(r.skipped for r in results), sum(r.n_documents for r in results), sum(r.n_mentions for r in results),
+            _added(r.by_type for r in results), _added(r.by_method for r in results),
+        )
+
+
+def _added(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for count in counts:
+        for key, n in count.items():
+            total[key] = total.get(key, 0) + n
+    return dict(sorted(total.items()))
+
 
 def entity_id(entity_type: str, canonical: str) -> str:
     return stable_id(entity_type, fold(canonical))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -145,15 +145,16 @@ def _reject_duplicates(con: duckdb.DuckDBPyConnection, dump_id: str, summary: Du
         summary.n_rejects += moved
 
 
-def byte_conservation_violations(con: duckdb.DuckDBPyConnection, dump_id: str | None) -> list[dict]:
-    """Dumps whose spans do not cover their bytes exactly once (empty = invariant holds)."""
-    cursor = con.execute(read_sql("checks/byte_conservation.sql"), {"dump_id": dump_id})
+def byte_conservation_violations(con: duckdb.DuckDBPyConnection, dump_ids: Sequence[str] | None) -> list[dict]:
+    """Dumps (of ``dump_ids``, or all) whose spans do not cover their bytes exactly once (empty = invariant holds)."""
+    ids = None if dump_ids is None else list(dump_ids)
+    cursor = con.execute(read_sql("checks/byte_conservation.sql"), {"dump_ids": ids})
     columns = [c[0] for c in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _verify_byte_conservation(con: duckdb.DuckDBPyConnection, dump: DumpFile) -> None:
-    violations = byte_conservation_violations(con, dump.dump_id)
+    violations = byte_conservation_violations(con, [dump.dump_id])
     if violations:
         raise IntegrityError(
             f"byte conservation broken for {dump.relative_path}: {violations}; load rolled back"

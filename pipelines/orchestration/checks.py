@@ -5,6 +5,8 @@ do not exist, must not feed the assets downstream of it, and the headless run ex
 non-zero.
 """
 
+from collections.abc import Sequence
+
 import dagster as dg
 import duckdb
 
@@ -34,19 +36,19 @@ def table_check_specs(table: str) -> list[dg.AssetCheckSpec]:
 
 
 def table_check_results(
-    con: duckdb.DuckDBPyConnection, table: str, dump_id: str | None = None
+    con: duckdb.DuckDBPyConnection, table: str, dump_ids: Sequence[str] | None = None
 ) -> list[dg.AssetCheckResult]:
-    """Evaluate :func:`table_check_specs` for one dump's rows (or all rows)."""
+    """Evaluate :func:`table_check_specs` for some dumps' rows (or all rows)."""
     results = []
     declared = TABLES[table]
     if declared.key:
-        duplicates = duplicate_keys(con, table, dump_id)
+        duplicates = duplicate_keys(con, table, dump_ids)
         results.append(dg.AssetCheckResult(
             asset_key=table, check_name=UNIQUE_KEYS, passed=duplicates == 0,
             metadata={"duplicated_keys": dg.MetadataValue.int(duplicates)},
         ))
     if declared.parent:
-        orphans = orphan_rows(con, table, dump_id)
+        orphans = orphan_rows(con, table, dump_ids)
         results.append(dg.AssetCheckResult(
             asset_key=table, check_name=NO_ORPHANS, passed=orphans == 0,
             metadata={"orphan_rows": dg.MetadataValue.int(orphans)},

@@ -2,14 +2,13 @@
 
 import dagster as dg
 
-from pipelines.entities.stage import rebuild_entities
+from pipelines.entities.stage import EntityStageResult, rebuild_entities
 from pipelines.orchestration.checks import table_check_results, table_check_specs
 from pipelines.orchestration.markdown import markdown_table
-from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
+from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_backfill_policy, dumps_partitions
 from pipelines.orchestration.resources import EntityResource, ExecutorResource, WarehouseResource
-from pipelines.orchestration.stage_runs import load_partition
+from pipelines.orchestration.stage_runs import load_partitions, partition_dump_ids
 from pipelines.pipeline import ENTITY_STAGE
-from pipelines.runtime.ids import stable_id
 from pipelines.warehouse.connection import retry_conflicts
 from pipelines.warehouse.quality import mentions_without_entity, offset_mismatches
 from pipelines.warehouse.tables import TABLES
@@ -24,6 +23,7 @@ CORPUS_FINGERPRINT = "corpus_fingerprint"
     key="entity_mentions",
     deps=["paragraphs", "document_languages"],
     partitions_def=dumps_partitions,
+    backfill_policy=dumps_backfill_policy,
     group_name=TABLES["entity_mentions"].group,
     kinds={"python", "duckdb", "spacy"},
     owners=["team:data-engineering"],
@@ -42,17 +42,17 @@ def entity_mentions(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, entities: EntityResource,
     executor: ExecutorResource,
 ) -> dg.MaterializeResult:
-    dump_id = stable_id(context.partition_key)
+    dump_ids = partition_dump_ids(context)
     with warehouse.connection() as con:
-        result = load_partition(
+        result = EntityStageResult.combined(load_partitions(
             context, con, warehouse, ENTITY_STAGE, entities.config(), executor, "entities of {done} / {total} documents"
-        )
-        bad = offset_mismatches(con, "entity_mentions", dump_id)
-        invariants = table_check_results(con, "entity_mentions", dump_id)
+        ))
+        bad = offset_mismatches(con, "entity_mentions", dump_ids)
+        invariants = table_check_results(con, "entity_mentions", dump_ids)
         top = con.execute(
-            "SELECT type, canonical, count(*) AS n FROM entity_mentions WHERE dump_id = ? "
+            "SELECT type, canonical, count(*) AS n FROM entity_mentions WHERE list_contains(?, dump_id) "
             "GROUP BY ALL ORDER BY n DESC, canonical LIMIT 10",
-            [dump_id],
+            [dump_ids],
         ).fetchall()
     preview = markdown_table(["type", "entity", "mentions"], top)
     return dg.MaterializeResult(

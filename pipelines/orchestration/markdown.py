@@ -23,22 +23,27 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> s
     return "\n".join(lines)
 
 
-def preview_markdown(con: duckdb.DuckDBPyConnection, table: str, dump_id: str, rows: int = PREVIEW_ROWS) -> str:
-    """The first rows of one dump's ``table``, the columns its declaration names for previews."""
+def preview_markdown(
+    con: duckdb.DuckDBPyConnection, table: str, dump_ids: Sequence[str], rows: int = PREVIEW_ROWS
+) -> str:
+    """The first rows of some dumps' ``table``, the columns its declaration names for previews."""
     cursor = con.execute(
-        f"SELECT {TABLES[table].preview} FROM {quote_identifier(table)} WHERE dump_id = ? "  # noqa: S608 - our names
-        "ORDER BY ALL LIMIT ?",
-        [dump_id, rows],
+        f"SELECT {TABLES[table].preview} FROM {quote_identifier(table)} "  # noqa: S608 - our names
+        "WHERE list_contains(?, dump_id) ORDER BY ALL LIMIT ?",
+        [list(dump_ids), rows],
     )
     found = cursor.fetchall()
     return markdown_table([c[0] for c in cursor.description], found) if found else "_no rows_"
 
 
-def dump_row_counts(con: duckdb.DuckDBPyConnection, tables: Sequence[str], dump_id: str) -> dict[str, int]:
-    """Rows of one dump in each of ``tables`` (our declared names)."""
+def dump_row_counts(
+    con: duckdb.DuckDBPyConnection, tables: Sequence[str], dump_ids: Sequence[str]
+) -> dict[str, int]:
+    """Rows of some dumps in each of ``tables`` (our declared names)."""
     return {
         table: con.execute(
-            f"SELECT count(*) FROM {quote_identifier(table)} WHERE dump_id = ?", [dump_id]  # noqa: S608 - our names
+            f"SELECT count(*) FROM {quote_identifier(table)} WHERE list_contains(?, dump_id)",  # noqa: S608 - our names
+            [list(dump_ids)],
         ).fetchone()[0]
         for table in tables
     }

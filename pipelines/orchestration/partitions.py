@@ -1,9 +1,75 @@
-"""One dynamic partition per dump file, keyed by its path relative to the raw directory."""
+"""One dynamic partition per dump file, keyed by its path relative to the raw directory.
+
+A run may cover several dumps: a range of partitions, contiguous in the order the partitions
+were added. The CLI and the sensor put small dumps together in one run (a run's fixed cost,
+its events and checks, is then paid once for the batch); a UI backfill takes up to
+``DUMPS_PER_RUN`` partitions a run. Every asset still loads each dump in its own transaction.
+"""
+
+from collections.abc import Mapping, Sequence
 
 import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 DUMPS_PARTITIONS_NAME = "dumps"
 dumps_partitions = dg.DynamicPartitionsDefinition(name=DUMPS_PARTITIONS_NAME)
 
 # Every asset that writes to the DuckDB file shares this pool: DuckDB has one writer.
 WAREHOUSE_POOL = "duckdb_warehouse"
+
+# At most this many dumps in one run, and (but for a single dump) at most this many bytes: a failed
+# batch is rerun one dump at a time, so a batch is kept to what reruns in a few seconds.
+DUMPS_PER_RUN = 50
+BATCH_BYTES = 1_000_000
+dumps_backfill_policy = dg.BackfillPolicy.multi_run(max_partitions_per_run=DUMPS_PER_RUN)
+
+
+def batch_partitions(
+    order: Sequence[str], wanted: Sequence[str], sizes: Mapping[str, int],
+    *, max_dumps: int = DUMPS_PER_RUN, max_bytes: int = BATCH_BYTES,
+) -> list[list[str]]:
+    """``wanted`` keys in runs: each a range of keys contiguous in ``order`` (the partitions' order), at most
+    ``max_dumps`` of them and ``max_bytes`` together. A dump of ``max_bytes`` or more, one without a size
+    (its file is gone: its run says so) and one missing from ``order`` run alone."""
+    chosen = set(wanted)
+    batches: list[list[str]] = []
+    current: list[str] = []
+    current_bytes = 0
+    for key in order:
+        size = sizes.get(key)
+        alone = size is None or size >= max_bytes
+        if current and (key not in chosen or alone or len(current) >= max_dumps or current_bytes + size > max_bytes):
+            batches.append(current)
+            current, current_bytes = [], 0
+        if key not in chosen:
+            continue
+        if alone:
+            batches.append([key])
+            continue
+        current.append(key)
+        current_bytes += size
+    if current:
+        batches.append(current)
+    batches += [[key] for key in sorted(chosen - set(order))]
+    return batches
+
+
+# A run of several dumps carries how many (the failure sensor reruns those one by one).
+BATCH_TAG = "corpus/batch_dumps"
+
+
+def run_tags(batch: Sequence[str]) -> dict[str, str]:
+    """A run's tags for a batch of contiguous partitions: its first and last key, and its size."""
+    return {ASSET_PARTITION_RANGE_START_TAG: batch[0], ASSET_PARTITION_RANGE_END_TAG: batch[-1],
+            BATCH_TAG: str(len(batch))}
+
+
+def batch_of(tags: Mapping[str, str], order: Sequence[str]) -> list[str]:
+    """The keys of a batch run with ``tags`` (empty for any other run, or when its range is gone from
+    ``order``, the partitions' order)."""
+    if BATCH_TAG not in tags:
+        return []
+    start, end = tags.get(ASSET_PARTITION_RANGE_START_TAG), tags.get(ASSET_PARTITION_RANGE_END_TAG)
+    if start not in order or end not in order:
+        return []
+    return list(order[order.index(start): order.index(end) + 1])

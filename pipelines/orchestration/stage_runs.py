@@ -1,4 +1,4 @@
-"""Running one per-dump stage for the partition an asset materializes, with progress in the run's log."""
+"""Running one per-dump stage for the partitions an asset materializes, with progress in the run's log."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ from pipelines.runtime.stage import Stage
 from pipelines.warehouse.connection import retry_conflicts
 
 
-def load_partition(
+def partition_dump_ids(context: dg.AssetExecutionContext) -> list[str]:
+    """The dump ids of the partitions (one dump, or a batch of them) the run materializes."""
+    return [stable_id(key) for key in context.partition_keys]
+
+
+def load_partitions(
     context: dg.AssetExecutionContext,
     con: duckdb.DuckDBPyConnection,
     warehouse: WarehouseResource,
@@ -20,19 +25,28 @@ def load_partition(
     config: object,
     executor: ExecutorResource,
     message: str,
-):
-    """``stage.load`` for the partition's dump, holding its lease, retried after a lake's commit conflict;
-    ``message`` ("{done} / {total} …") is logged after each batch."""
+) -> list:
+    """``stage.load`` for each of the run's dumps in turn (each its own transaction), holding its lease,
+    retried after a lake's commit conflict; ``message`` ("{done} / {total} …") is logged after each batch
+    of documents when the run is one dump's (a run of several holds small dumps only, done at once: their
+    lines would only bury the rest of its log)."""
+    keys = context.partition_keys
+    log = context.log if len(keys) == 1 else None
+    return [_load(log, con, warehouse, stage, config, executor, message, key) for key in keys]
 
+
+def _load(log: dg.DagsterLogManager | None, con: duckdb.DuckDBPyConnection, warehouse: WarehouseResource,
+          stage: Stage, config: object, executor: ExecutorResource, message: str, key: str):
     def progress(done: int, total: int) -> None:
-        context.log.info(f"{context.partition_key}: " + message.format(done=f"{done:,}", total=f"{total:,}"))
-        report(context.partition_key, stage.name, done, total)
+        if log is not None:
+            log.info(f"{key}: " + message.format(done=f"{done:,}", total=f"{total:,}"))
+        report(key, stage.name, done, total)
 
-    with warehouse.lease(context.partition_key):
+    with warehouse.lease(key):
         result = retry_conflicts(
-            lambda: stage.load(con, stable_id(context.partition_key), config,
-                               parallelism=executor.parallelism(stage.name), progress=progress),
-            what=f"{context.partition_key}: {stage.name} stage",
+            lambda: stage.load(con, stable_id(key), config, parallelism=executor.parallelism(stage.name),
+                               progress=progress),
+            what=f"{key}: {stage.name} stage",
         )
-    finished(context.partition_key, stage.name)
+    finished(key, stage.name)
     return result

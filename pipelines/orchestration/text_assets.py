@@ -4,11 +4,10 @@ import dagster as dg
 
 from pipelines.orchestration.checks import table_check_results, table_check_specs
 from pipelines.orchestration.markdown import dump_row_counts, markdown_table, preview_markdown
-from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_partitions
+from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_backfill_policy, dumps_partitions
 from pipelines.orchestration.resources import ExecutorResource, TextStageResource, WarehouseResource
-from pipelines.orchestration.stage_runs import load_partition
+from pipelines.orchestration.stage_runs import load_partitions, partition_dump_ids
 from pipelines.pipeline import TEXT_STAGE
-from pipelines.runtime.ids import stable_id
 from pipelines.text.stage import TextStageResult
 from pipelines.warehouse.quality import offset_mismatches
 from pipelines.warehouse.tables import TABLES
@@ -46,23 +45,30 @@ TABLES_WRITTEN = TEXT_STAGE.tables
         *(spec for table in TABLES_WRITTEN for spec in table_check_specs(table)),
     ],
     pool=WAREHOUSE_POOL,
+    backfill_policy=dumps_backfill_policy,
 )
 def text_stage(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, text: TextStageResource,
     executor: ExecutorResource,
 ):
-    """One pass per dump: paragraphs, kinds, languages, metadata and mentions, in one transaction."""
-    dump_id = stable_id(context.partition_key)
+    """One pass per dump (each of a batch in turn): paragraphs, kinds, languages, metadata and mentions, in one
+    transaction per dump."""
+    dump_ids = partition_dump_ids(context)
     with warehouse.connection() as con:
-        result = load_partition(
+        results = load_partitions(
             context, con, warehouse, TEXT_STAGE, text.config(), executor, "{done} / {total} documents analysed"
         )
-        bad_offsets = offset_mismatches(con, "paragraphs", dump_id)
-        invariants = [check for table in TABLES_WRITTEN for check in table_check_results(con, table, dump_id)]
-        previews = {table: preview_markdown(con, table, dump_id) for table in TABLES_WRITTEN}
-        counts = dump_row_counts(con, TABLES_WRITTEN, dump_id)
-    if result.skipped:
+        bad_offsets = offset_mismatches(con, "paragraphs", dump_ids)
+        invariants = [check for table in TABLES_WRITTEN for check in table_check_results(con, table, dump_ids)]
+        previews = {table: preview_markdown(con, table, dump_ids) for table in TABLES_WRITTEN}
+        counts = dump_row_counts(con, TABLES_WRITTEN, dump_ids)
+    skipped = [one.skipped for one in results]
+    if len(results) == 1 and skipped[0]:
         context.log.info(f"{context.partition_key}: documents and settings unchanged, text stage skipped")
+    elif len(results) > 1:
+        context.log.info(f"{len(results)} dumps: text stage of {sum(skipped)} skipped (documents and settings "
+                         "unchanged)")
+    result = TextStageResult.combined(results)
     for key in TABLES_WRITTEN:
         metadata = {
             "rows": dg.MetadataValue.int(counts[key]),

@@ -46,6 +46,26 @@ class TextStageResult:
     def und_share(self) -> float:
         return self.languages.get("und", 0) / self.n_documents if self.n_documents else 0.0
 
+    @classmethod
+    def combined(cls, results: list[TextStageResult]) -> TextStageResult:
+        """Several dumps' results as one (a run over a batch of dumps): counts add up, fill rates are
+        shares of all their documents."""
+        n_documents = sum(r.n_documents for r in results)
+        languages: dict[str, int] = {}
+        for result in results:
+            for code, count in result.languages.items():
+                languages[code] = languages.get(code, 0) + count
+        names = sorted({name for r in results for name in r.fill_rates})
+        fill_rates = {
+            name: round(sum(r.fill_rates.get(name, 0.0) * r.n_documents for r in results) / n_documents, 4)
+            if n_documents else 0.0
+            for name in names
+        }
+        return cls(
+            all(r.skipped for r in results), n_documents, sum(r.n_paragraphs for r in results), languages,
+            sum(r.n_multilingual for r in results), fill_rates, sum(r.n_empty_titles for r in results),
+        )
+
 
 class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
     """Reads ``documents``; writes the tables of its steps."""

@@ -12,10 +12,22 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.definitions import build_resources, defs
-from pipelines.orchestration.automation import daily_refresh, raw_dumps_sensor
+from pipelines.orchestration.automation import daily_refresh, raw_dumps_sensor, rerun_failed_batches_one_by_one
 from pipelines.runtime.progress import listening
 from pipelines.warehouse.snapshot import default_snapshot_path
 from tests.conftest import copy_fixture, query
+
+
+def _tick(sensor, **context_args):
+    """One sensor evaluation in a context that is closed afterwards (left open, it would be closed by the garbage
+    collector later, inside another test's run, and reset Dagster's current instance storage there)."""
+    with dg.build_sensor_context(**context_args) as context:
+        return sensor(context)
+
+
+def _scheduled(**context_args):
+    with dg.build_schedule_context(**context_args) as context:
+        return daily_refresh(context)
 
 
 def test_definitions_describe_assets_jobs_sensor_and_schedule():
@@ -37,30 +49,37 @@ def test_sensor_adds_partitions_for_new_and_reruns_changed_files(raw_dir, instan
     # the sensor's raw directory comes from CORPUS_RAW_DIR through its resource, as in the UI
     resources = {"raw_dumps": build_resources()["raw_dumps"]}
 
-    first = raw_dumps_sensor(dg.build_sensor_context(instance=instance, resources=resources))
-    assert sorted(r.partition_key for r in first.run_requests) == ["seeds_banner.txt", "seeds_gitingest.txt"]
+    first = _tick(raw_dumps_sensor, instance=instance, resources=resources)
+    # two small dumps, next to each other: one run for both
+    [batch] = first.run_requests
+    assert batch.partition_key_range == dg.PartitionKeyRange("seeds_banner.txt", "seeds_gitingest.txt")
     assert first.dynamic_partitions_requests[0].partition_keys == ["seeds_banner.txt", "seeds_gitingest.txt"]
     instance.add_dynamic_partitions("dumps", first.dynamic_partitions_requests[0].partition_keys)
 
-    idle = raw_dumps_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources))
+    idle = _tick(raw_dumps_sensor, instance=instance, cursor=first.cursor, resources=resources)
     assert not idle.run_requests and idle.skip_reason
 
     changed = raw_dir / "seeds_banner.txt"
     changed.write_bytes(changed.read_bytes() + b"=== FILE: x ===\nnew\n")
     os.utime(changed, ns=(1, 2_000_000_000))
-    rerun = raw_dumps_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources))
+    rerun = _tick(raw_dumps_sensor, instance=instance, cursor=first.cursor, resources=resources)
     assert [r.partition_key for r in rerun.run_requests] == ["seeds_banner.txt"]
     assert not rerun.dynamic_partitions_requests
 
 
-def test_schedule_requests_every_known_partition(instance):
-    context = dg.build_schedule_context(instance=instance)
-    assert isinstance(daily_refresh(context), dg.SkipReason)
-    instance.add_dynamic_partitions("dumps", ["b.txt", "a.txt"])
+def test_schedule_requests_every_known_partition_small_ones_together(instance, raw_dir, monkeypatch):
+    monkeypatch.setenv("CORPUS_RAW_DIR", str(raw_dir))
+    resources = {"raw_dumps": build_resources()["raw_dumps"]}
+    assert isinstance(_scheduled(instance=instance, resources=resources), dg.SkipReason)
+    (raw_dir / "big.txt").write_bytes(b"FILE: x\n" + b"word " * 300_000)
+    (raw_dir / "a.txt").write_text("FILE: a\nalpha\n")
+    (raw_dir / "d.txt").write_text("FILE: d\ndelta\n")
+    instance.add_dynamic_partitions("dumps", ["b.txt", "a.txt", "d.txt", "big.txt", "c.txt"])  # b, c are gone
     when = datetime(2026, 11, 23, 3, tzinfo=UTC)
-    requests = daily_refresh(dg.build_schedule_context(instance=instance, scheduled_execution_time=when))
-    assert [r.partition_key for r in requests] == ["a.txt", "b.txt"]
-    assert requests[0].run_key == "2026-11-23:a.txt"
+    requests = _scheduled(instance=instance, scheduled_execution_time=when, resources=resources)
+    assert [(r.partition_key, r.partition_key_range) for r in requests] == [
+        ("b.txt", None), (None, dg.PartitionKeyRange("a.txt", "d.txt")), ("big.txt", None), ("c.txt", None)]
+    assert requests[2].run_key == "2026-11-23:big.txt"
 
 
 def test_cli_materializes_every_dump_and_prints_summary(raw_dir, warehouse_path, capsys, monkeypatch):
@@ -74,7 +93,7 @@ def test_cli_materializes_every_dump_and_prints_summary(raw_dir, warehouse_path,
     out, err = capsys.readouterr()
     assert code == 0
     assert "dagster - INFO" not in out + err  # not a terminal: plain lines, Dagster's INFO only in the run log
-    assert "materializing seeds_gitingest.txt ..." in out
+    assert "materializing 3 dumps in one run (no_markers.txt ... seeds_gitingest.txt) ..." in out
     size = (raw_dir / "seeds_gitingest.txt").stat().st_size
     assert ("seeds_gitingest.txt", "split", size, size) in watcher.updates
     assert ("seeds_gitingest.txt", "entities", 2, 2) in watcher.updates
@@ -103,7 +122,8 @@ def test_cli_materializes_every_dump_and_prints_summary(raw_dir, warehouse_path,
     monkeypatch.setenv("CORPUS_MAX_DOCUMENT_BYTES", "1000000")
     assert main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path), "--verbose"]) == 0
     out, err = capsys.readouterr()
-    assert "nothing changed" not in out and "seeds_gitingest.txt: 2 / 2 documents analysed" in out + err
+    # --verbose: Dagster's INFO lines on the terminal (small dumps in one run: one line a stage, not one a dump)
+    assert "nothing changed" not in out and "3 dumps: 3 loaded, 0 unchanged and skipped" in out + err
     default_snapshot_path(warehouse_path).unlink()
     assert main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)]) == 0
     assert "nothing changed" not in capsys.readouterr().out and default_snapshot_path(warehouse_path).is_file()
@@ -189,18 +209,9 @@ def test_repository_layout_ships_sample_and_ddl(relative):
 def test_a_bad_dump_fails_only_its_partition_with_the_reason_in_the_log(
     raw_dir, warehouse_path, instance, run_dump, monkeypatch
 ):
-    from pipelines.ingest import load as ingest
-
     copy_fixture("seeds_gitingest.txt", raw_dir)
     copy_fixture("seeds_banner.txt", raw_dir)
-    real_split = ingest.split_dump
-
-    def flaky_disk(path, config):
-        if Path(path).name == "seeds_banner.txt":
-            raise OSError(5, "Input/output error", str(path))
-        return real_split(path, config)
-
-    monkeypatch.setattr(ingest, "split_dump", flaky_disk)
+    _flaky_disk_for(monkeypatch, "seeds_banner.txt")
     good = run_dump("seeds_gitingest.txt")
     bad = run_dump("seeds_banner.txt", raise_on_error=False)
     assert good.success and not bad.success
@@ -212,6 +223,68 @@ def test_a_bad_dump_fails_only_its_partition_with_the_reason_in_the_log(
     logged = [r.dagster_event for r in instance.all_logs(bad.run_id) if r.dagster_event]
     assert any(e.event_type == dg.DagsterEventType.STEP_FAILURE for e in logged)  # in the run's log (the UI)
     assert query(warehouse_path, "SELECT path FROM dumps") == [("seeds_gitingest.txt",)]
+
+
+def _flaky_disk_for(monkeypatch, name: str) -> None:
+    """Splitting the dump ``name`` fails as a bad disk would."""
+    from pipelines.ingest import load as ingest
+
+    real_split = ingest.split_dump
+
+    def flaky_disk(path, config):
+        if Path(path).name == name:
+            raise OSError(5, "Input/output error", str(path))
+        return real_split(path, config)
+
+    monkeypatch.setattr(ingest, "split_dump", flaky_disk)
+
+
+def test_cli_runs_small_dumps_together_and_a_bad_one_still_fails_alone(raw_dir, warehouse_path, capsys,
+                                                                         monkeypatch):
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    copy_fixture("seeds_gitingest.txt", raw_dir)
+    copy_fixture("seeds_banner.txt", raw_dir)
+    copy_fixture("raw_mixed/no_markers.txt", raw_dir)
+    _flaky_disk_for(monkeypatch, "seeds_banner.txt")
+    assert main(["materialize", "--raw-dir", str(raw_dir), "--warehouse", str(warehouse_path)]) == 1
+    out, err = capsys.readouterr()
+    assert "materializing 3 dumps in one run (no_markers.txt ... seeds_gitingest.txt) ..." in out
+    assert "the run of 3 dumps failed: running them one at a time" in out
+    assert re.search(r"^seeds_banner\.txt +FAILED ", out, re.MULTILINE)
+    assert re.search(r"^seeds_gitingest\.txt +ok +2 ", out, re.MULTILINE)
+    assert "error: seeds_banner.txt: OSError: [Errno 5] Input/output error" in err
+    assert "error: seeds_gitingest.txt" not in err and "error: no_markers.txt" not in err
+    assert sorted(query(warehouse_path, "SELECT path FROM dumps")) == [("no_markers.txt",), ("seeds_gitingest.txt",)]
+    assert query(warehouse_path, "SELECT count(DISTINCT dump_id) FROM entity_mentions") == [(1,)]
+
+
+def test_sensor_batch_runs_and_a_failed_batch_is_rerun_dump_by_dump(raw_dir, warehouse_path, instance,
+                                                                     monkeypatch):
+    from pipelines.definitions import ASSETS
+    from pipelines.orchestration.automation import corpus_job
+
+    copy_fixture("seeds_gitingest.txt", raw_dir)
+    copy_fixture("seeds_banner.txt", raw_dir)
+    _flaky_disk_for(monkeypatch, "seeds_banner.txt")
+    resources = build_resources(raw_dir=str(raw_dir), warehouse=str(warehouse_path))
+    evaluation = _tick(raw_dumps_sensor, instance=instance, resources=resources)
+    instance.add_dynamic_partitions("dumps", evaluation.dynamic_partitions_requests[0].partition_keys)
+    [batch] = evaluation.run_requests
+    job = dg.Definitions(assets=ASSETS, jobs=[corpus_job], resources=resources).resolve_job_def("corpus_job")
+    failed = job.execute_in_process(instance=instance, tags=batch.tags, raise_on_error=False)
+    assert not failed.success
+
+    failure = next(e for e in failed.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE)
+    context = dg.build_run_status_sensor_context(
+        sensor_name="rerun_failed_batches_one_by_one", dagster_instance=instance,
+        dagster_run=failed.dagster_run, dagster_event=failure,
+    ).for_run_failure()
+    alone = rerun_failed_batches_one_by_one(context)
+    assert [r.partition_key for r in alone] == ["seeds_banner.txt", "seeds_gitingest.txt"]
+    runs = {r.partition_key: job.execute_in_process(instance=instance, partition_key=r.partition_key,
+                                                    raise_on_error=False) for r in alone}
+    assert not runs["seeds_banner.txt"].success and runs["seeds_gitingest.txt"].success
+    assert query(warehouse_path, "SELECT path, n_documents FROM dumps") == [("seeds_gitingest.txt", 2)]
 
 
 def test_a_locked_warehouse_is_retried_with_backoff(tmp_path, caplog):

@@ -30,8 +30,8 @@ def test_duplicate_doc_ids_are_counted_per_dump(con):
     add_document(con, "a")
     add_document(con, "b", dump_id="d2")
     assert quality.duplicate_keys(con, "documents") == 1
-    assert quality.duplicate_keys(con, "documents", "d1") == 1
-    assert quality.duplicate_keys(con, "documents", "d2") == 0
+    assert quality.duplicate_keys(con, "documents", ["d1"]) == 1
+    assert quality.duplicate_keys(con, "documents", ["d2"]) == 0
 
 
 def test_paragraphs_without_their_document_are_orphans(con):
@@ -41,8 +41,8 @@ def test_paragraphs_without_their_document_are_orphans(con):
             "INSERT INTO paragraphs VALUES (?, 'd1', 1, 't', 0, 1, 1, 1, true, 'und', 0.0, 'body', 0)", [doc_id]
         )
     assert quality.orphan_rows(con, "paragraphs") == 1
-    assert quality.orphan_rows(con, "paragraphs", "d1") == 1
-    assert quality.orphan_rows(con, "paragraphs", "d2") == 0
+    assert quality.orphan_rows(con, "paragraphs", ["d1"]) == 1
+    assert quality.orphan_rows(con, "paragraphs", ["d2"]) == 0
 
 
 def test_a_blocking_check_failure_makes_the_headless_run_exit_non_zero(raw_dir, warehouse_path, monkeypatch, capsys):
