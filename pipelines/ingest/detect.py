@@ -29,6 +29,10 @@ DETECT_BYTES = 1 << 20
 SERIES = 2  # markers of one dialect that make a series
 # How much framing a lenient dialect's marker has: three lines, one framed line, a bare line.
 SPECIFICITY = {"gitingest": 3, "banner": 2, "markdown": 2, "bare": 1}
+# Blank lines before the first one with text: empty or only spaces and tabs (as editors leave them).
+_BLANK_LINES = r"(?:[ \t\f\v]*(?:\r\n|\n|\r))*"
+_BLANK_LINES_STR = re.compile(_BLANK_LINES)
+_BLANK_LINES_BYTES = re.compile(_BLANK_LINES.encode())
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ def detect_dialect(buf: AnyStr, candidates: list[Dialect], at_eof: bool) -> Dete
     by_name = {d.name: d for d in candidates}
     if list(by_name) == ["custom"]:  # the user said how the dump is written
         return Detection(by_name["custom"])
-    start = len(buf) - len(buf.lstrip(b"\r\n" if isinstance(buf, bytes) else "\r\n"))
+    start = (_BLANK_LINES_BYTES if isinstance(buf, bytes) else _BLANK_LINES_STR).match(buf).end()
     header = _producer_by_header(buf, start, by_name)
     if header is not None:
         return Detection(header)

@@ -19,7 +19,7 @@ from pipelines.warehouse.connection import delete_dump_rows, insert_arrow, read_
 from pipelines.warehouse.tables import arrow_schema, arrow_table, per_dump_table_names
 
 # Bump when the splitter's output changes for the same input, so that every dump is reloaded.
-INGEST_VERSION = "2"  # 2: producer dialects, detection on evidence
+INGEST_VERSION = "3"  # 2: producer dialects, detection on evidence; 3: blank lines may hold spaces
 # A batch goes to DuckDB at whichever comes first: keeps Arrow's memory small for long documents.
 BATCH_ROWS = 5_000
 BATCH_BYTES = 4 * 1024 * 1024

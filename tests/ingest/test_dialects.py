@@ -305,6 +305,16 @@ def test_preamble_before_first_marker_is_kept(tmp_path, newline):
     support.assert_spans_decode(support.documents(records), raw)
 
 
+@pytest.mark.parametrize("blank", ["\n", "\t\n", "  \r\n\n", " \t \r"])
+def test_blank_lines_with_spaces_before_a_single_marker_are_the_start(tmp_path, blank):
+    # Editors and pastes leave spaces on blank lines: the marker is still on the first line with text.
+    raw = (blank + format_dump([("a.txt", "alpha")], "gitingest")).encode()
+    records, summary = support.split_bytes(tmp_path, raw)
+    assert summary.dialect == "gitingest" and not summary.warning
+    assert [(d.name, d.text) for d in support.documents(records)] == [("a.txt", "alpha")]
+    support.assert_conserved(records, summary, raw)
+
+
 def test_preamble_with_bom_counts_the_bom_bytes(tmp_path):
     raw = b"\xef\xbb\xbfpre\n=== FILE: a ===\nx\n=== FILE: b ===\ny\n"
     records, summary = support.split_bytes(tmp_path, raw)
