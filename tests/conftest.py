@@ -27,8 +27,15 @@ def warehouse_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def instance() -> Iterator[dg.DagsterInstance]:
+def sqlite_instance() -> Iterator[dg.DagsterInstance]:
+    """An instance on disk, for what needs a reference to one (a schedule's evaluation context)."""
     with dg.instance_for_test() as test_instance:
+        yield test_instance
+
+
+@pytest.fixture
+def instance() -> Iterator[dg.DagsterInstance]:
+    with dg.DagsterInstance.ephemeral() as test_instance:  # in memory: a run costs ~0.3 s less than on sqlite
         yield test_instance
 
 

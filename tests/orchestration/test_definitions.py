@@ -67,7 +67,8 @@ def test_sensor_adds_partitions_for_new_and_reruns_changed_files(raw_dir, instan
     assert not rerun.dynamic_partitions_requests
 
 
-def test_schedule_requests_every_known_partition_small_ones_together(instance, raw_dir, monkeypatch):
+def test_schedule_requests_every_known_partition_small_ones_together(sqlite_instance, raw_dir, monkeypatch):
+    instance = sqlite_instance
     monkeypatch.setenv("CORPUS_RAW_DIR", str(raw_dir))
     resources = {"raw_dumps": build_resources()["raw_dumps"]}
     assert isinstance(_scheduled(instance=instance, resources=resources), dg.SkipReason)
