@@ -11,7 +11,7 @@ pure SQL aggregation over all mentions (``sql/transforms/entities.sql``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 
 import duckdb
@@ -48,22 +48,6 @@ class EntityStageResult:
     n_mentions: int
     by_type: dict[str, int]
     by_method: dict[str, int]
-
-    @classmethod
-    def combined(cls, results: list[EntityStageResult]) -> EntityStageResult:
-        """Several dumps' results as one (a run over a batch of dumps)."""
-        return cls(
-            all(r.skipped for r in results), sum(r.n_documents for r in results), sum(r.n_mentions for r in results),
-            _added(r.by_type for r in results), _added(r.by_method for r in results),
-        )
-
-
-def _added(counts: Iterable[dict[str, int]]) -> dict[str, int]:
-    total: dict[str, int] = {}
-    for count in counts:
-        for key, n in count.items():
-            total[key] = total.get(key, 0) + n
-    return dict(sorted(total.items()))
 
 
 def entity_id(entity_type: str, canonical: str) -> str:
@@ -115,8 +99,8 @@ class EntityStage(Stage[EntityRecord, EntityConfig, EntityConfig, EntityStageRes
         load_models(EntityConfig())
         places()
 
-    def summarize(self, con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) -> EntityStageResult:
-        return summarize(con, dump_id, skipped=skipped)
+    def summarize(self, con: duckdb.DuckDBPyConnection, dump_ids: Sequence[str], *, skipped: bool) -> EntityStageResult:
+        return summarize(con, dump_ids, skipped=skipped)
 
 
 def load_models(config: EntityConfig) -> None:
@@ -210,16 +194,13 @@ def _spellings(con: duckdb.DuckDBPyConnection) -> list[Spelling]:
     return [Spelling(ids[(t, c)], t, c, n, frozenset(neighbours.get((t, c), ()))) for t, c, n in rows]
 
 
-def summarize(con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) -> EntityStageResult:
-    by_type = dict(
-        con.execute("SELECT type, count(*) FROM entity_mentions WHERE dump_id = ? GROUP BY type", [dump_id]).fetchall()
-    )
+def summarize(con: duckdb.DuckDBPyConnection, dump_ids: Sequence[str], *, skipped: bool) -> EntityStageResult:
+    """Mentions of some dumps together, by type and by method, and the documents that have any."""
+    ids = {"d": list(dump_ids)}
+    mine = "FROM entity_mentions WHERE list_contains($d, dump_id)"
+    by_type = dict(con.execute(f"SELECT type, count(*) {mine} GROUP BY type ORDER BY type", ids).fetchall())  # noqa: S608
     by_method = dict(
-        con.execute(
-            "SELECT split_part(method, ':', 1), count(*) FROM entity_mentions WHERE dump_id = ? GROUP BY 1", [dump_id]
-        ).fetchall()
+        con.execute(f"SELECT split_part(method, ':', 1), count(*) {mine} GROUP BY 1 ORDER BY 1", ids).fetchall()  # noqa: S608
     )
-    n_documents = con.execute(
-        "SELECT count(DISTINCT doc_id) FROM entity_mentions WHERE dump_id = ?", [dump_id]
-    ).fetchone()[0]
+    n_documents = con.execute(f"SELECT count(DISTINCT doc_id) {mine}", ids).fetchone()[0]  # noqa: S608
     return EntityStageResult(skipped, n_documents, sum(by_type.values()), by_type, by_method)

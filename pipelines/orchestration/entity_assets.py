@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.entities.stage import EntityStageResult, rebuild_entities
+from pipelines.entities.stage import rebuild_entities
 from pipelines.orchestration.checks import table_check_results, table_check_specs
 from pipelines.orchestration.markdown import markdown_table
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_backfill_policy, dumps_partitions
@@ -44,9 +44,9 @@ def entity_mentions(
 ) -> dg.MaterializeResult:
     dump_ids = partition_dump_ids(context)
     with warehouse.connection() as con:
-        result = EntityStageResult.combined(load_partitions(
+        result, _ = load_partitions(
             context, con, warehouse, ENTITY_STAGE, entities.config(), executor, "entities of {done} / {total} documents"
-        ))
+        )
         bad = offset_mismatches(con, "entity_mentions", dump_ids)
         invariants = table_check_results(con, "entity_mentions", dump_ids)
         top = con.execute(

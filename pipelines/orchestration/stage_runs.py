@@ -25,28 +25,29 @@ def load_partitions(
     config: object,
     executor: ExecutorResource,
     message: str,
-) -> list:
-    """``stage.load`` for each of the run's dumps in turn (each its own transaction), holding its lease,
-    retried after a lake's commit conflict; ``message`` ("{done} / {total} …") is logged after each batch
-    of documents when the run is one dump's (a run of several holds small dumps only, done at once: their
-    lines would only bury the rest of its log)."""
+) -> tuple[object, list[bool]]:
+    """``stage.refresh`` for each of the run's dumps in turn (each its own transaction), holding its lease,
+    retried after a lake's commit conflict; then one summary of them all, and which were skipped as unchanged.
+    ``message`` ("{done} / {total} …") is logged after each batch of documents when the run is one dump's (a
+    run of several holds small dumps only, done at once: their lines would only bury the rest of its log)."""
     keys = context.partition_keys
     log = context.log if len(keys) == 1 else None
-    return [_load(log, con, warehouse, stage, config, executor, message, key) for key in keys]
+    skipped = [not _refresh(log, con, warehouse, stage, config, executor, message, key) for key in keys]
+    return stage.summarize(con, [stable_id(key) for key in keys], skipped=all(skipped)), skipped
 
 
-def _load(log: dg.DagsterLogManager | None, con: duckdb.DuckDBPyConnection, warehouse: WarehouseResource,
-          stage: Stage, config: object, executor: ExecutorResource, message: str, key: str):
+def _refresh(log: dg.DagsterLogManager | None, con: duckdb.DuckDBPyConnection, warehouse: WarehouseResource,
+             stage: Stage, config: object, executor: ExecutorResource, message: str, key: str) -> bool:
     def progress(done: int, total: int) -> None:
         if log is not None:
             log.info(f"{key}: " + message.format(done=f"{done:,}", total=f"{total:,}"))
         report(key, stage.name, done, total)
 
     with warehouse.lease(key):
-        result = retry_conflicts(
-            lambda: stage.load(con, stable_id(key), config, parallelism=executor.parallelism(stage.name),
-                               progress=progress),
+        recomputed = retry_conflicts(
+            lambda: stage.refresh(con, stable_id(key), config, parallelism=executor.parallelism(stage.name),
+                                  progress=progress),
             what=f"{key}: {stage.name} stage",
         )
     finished(key, stage.name)
-    return result
+    return recomputed

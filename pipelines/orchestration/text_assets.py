@@ -55,20 +55,18 @@ def text_stage(
     transaction per dump."""
     dump_ids = partition_dump_ids(context)
     with warehouse.connection() as con:
-        results = load_partitions(
+        result, skipped = load_partitions(
             context, con, warehouse, TEXT_STAGE, text.config(), executor, "{done} / {total} documents analysed"
         )
         bad_offsets = offset_mismatches(con, "paragraphs", dump_ids)
         invariants = [check for table in TABLES_WRITTEN for check in table_check_results(con, table, dump_ids)]
         previews = {table: preview_markdown(con, table, dump_ids) for table in TABLES_WRITTEN}
         counts = dump_row_counts(con, TABLES_WRITTEN, dump_ids)
-    skipped = [one.skipped for one in results]
-    if len(results) == 1 and skipped[0]:
+    if len(skipped) == 1 and skipped[0]:
         context.log.info(f"{context.partition_key}: documents and settings unchanged, text stage skipped")
-    elif len(results) > 1:
-        context.log.info(f"{len(results)} dumps: text stage of {sum(skipped)} skipped (documents and settings "
+    elif len(skipped) > 1:
+        context.log.info(f"{len(skipped)} dumps: text stage of {sum(skipped)} skipped (documents and settings "
                          "unchanged)")
-    result = TextStageResult.combined(results)
     for key in TABLES_WRITTEN:
         metadata = {
             "rows": dg.MetadataValue.int(counts[key]),

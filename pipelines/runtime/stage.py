@@ -65,8 +65,8 @@ class Stage(ABC, Generic[R, C, S, Result]):
         """The dump's documents as records, in batches, in document order."""
 
     @abstractmethod
-    def summarize(self, con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) -> Result:
-        """What the stage's rows of this dump hold, for logs and asset metadata."""
+    def summarize(self, con: duckdb.DuckDBPyConnection, dump_ids: Sequence[str], *, skipped: bool) -> Result:
+        """What the stage's rows of these dumps hold together, for logs and asset metadata."""
 
     def warm_up(self) -> None:
         """Load what the steps need with the default settings (models, tables) into this process's caches:
@@ -86,13 +86,29 @@ class Stage(ABC, Generic[R, C, S, Result]):
         force: bool = False,
         progress: Progress | None = None,
     ) -> Result:
-        """Recompute this stage's tables for one dump, unless its input and settings are unchanged."""
+        """Recompute this stage's tables for one dump, unless its input and settings are unchanged; what they
+        hold."""
+        skipped = not self.refresh(con, dump_id, config, parallelism=parallelism, force=force, progress=progress)
+        return self.summarize(con, [dump_id], skipped=skipped)
+
+    def refresh(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        dump_id: str,
+        config: S,
+        *,
+        parallelism: Parallelism = IN_PROCESS,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> bool:
+        """``load`` without the summary (a run over many small dumps summarizes them once): whether the dump's
+        rows were recomputed."""
         fingerprint = fingerprints.stage_fingerprint(
             con, dump_id, upstream=self.upstream, version=self.version, settings=self.settings(config)
         )
         before = fingerprints.stored(con, dump_id, self.name)
         if not force and before == fingerprint:
-            return self.summarize(con, dump_id, skipped=True)
+            return False
         total = con.execute("SELECT count(*) FROM documents WHERE dump_id = ?", [dump_id]).fetchone()[0]
         if parallelism.workers_for(total) > 1:
             start_workers(parallelism)  # they get ready while the context is built
@@ -115,7 +131,7 @@ class Stage(ABC, Generic[R, C, S, Result]):
                     progress(done, total)
             _flush(con, pending)
             fingerprints.record(con, dump_id, self.name, fingerprint, replace=before is not None)
-        return self.summarize(con, dump_id, skipped=False)
+        return True
 
 
 def _flush(con: duckdb.DuckDBPyConnection, pending: dict[str, list[dict]]) -> None:

@@ -14,7 +14,7 @@ output does not depend on the number of workers.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 import duckdb
@@ -46,26 +46,6 @@ class TextStageResult:
     def und_share(self) -> float:
         return self.languages.get("und", 0) / self.n_documents if self.n_documents else 0.0
 
-    @classmethod
-    def combined(cls, results: list[TextStageResult]) -> TextStageResult:
-        """Several dumps' results as one (a run over a batch of dumps): counts add up, fill rates are
-        shares of all their documents."""
-        n_documents = sum(r.n_documents for r in results)
-        languages: dict[str, int] = {}
-        for result in results:
-            for code, count in result.languages.items():
-                languages[code] = languages.get(code, 0) + count
-        names = sorted({name for r in results for name in r.fill_rates})
-        fill_rates = {
-            name: round(sum(r.fill_rates.get(name, 0.0) * r.n_documents for r in results) / n_documents, 4)
-            if n_documents else 0.0
-            for name in names
-        }
-        return cls(
-            all(r.skipped for r in results), n_documents, sum(r.n_paragraphs for r in results), languages,
-            sum(r.n_multilingual for r in results), fill_rates, sum(r.n_empty_titles for r in results),
-        )
-
 
 class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
     """Reads ``documents``; writes the tables of its steps."""
@@ -92,8 +72,9 @@ class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
     def warm_up(self) -> None:
         warm_up()
 
-    def summarize(self, con: duckdb.DuckDBPyConnection, dump_id: str, *, skipped: bool) -> TextStageResult:
-        return summarize(con, dump_id, tables_of([s for s in self.steps if isinstance(s, Extractor)]), skipped=skipped)
+    def summarize(self, con: duckdb.DuckDBPyConnection, dump_ids: Sequence[str], *, skipped: bool) -> TextStageResult:
+        extractor_tables = tables_of([s for s in self.steps if isinstance(s, Extractor)])
+        return summarize(con, dump_ids, extractor_tables, skipped=skipped)
 
     def analyze_texts(
         self, batch: list[tuple[str, str, str]], config: TextConfig, repeated: frozenset[int] = frozenset()
@@ -141,27 +122,29 @@ def _fill_rate_sql(child_tables: list[str]) -> str:
     """Documents with each metadata field, and with at least one row in each child table."""
     children = "".join(
         f", count(*) FILTER (WHERE doc_id IN (SELECT doc_id FROM {quote_identifier(t)} "  # noqa: S608 - our names
-        f"WHERE dump_id = $d)) AS {quote_identifier(t)}"
+        f"WHERE list_contains($d, dump_id))) AS {quote_identifier(t)}"
         for t in child_tables
     )
-    return f"SELECT {_FIELD_COUNTS}{children} FROM document_metadata WHERE dump_id = $d"  # noqa: S608 - our names
+    return f"SELECT {_FIELD_COUNTS}{children} FROM document_metadata WHERE list_contains($d, dump_id)"  # noqa: S608
 
 
 def summarize(
-    con: duckdb.DuckDBPyConnection, dump_id: str, child_tables: list[str], *, skipped: bool
+    con: duckdb.DuckDBPyConnection, dump_ids: Sequence[str], child_tables: list[str], *, skipped: bool
 ) -> TextStageResult:
-    """Languages, paragraphs and fill rates of one dump (``child_tables``: the extractors' tables)."""
+    """Languages, paragraphs and fill rates of some dumps together (``child_tables``: the extractors' tables)."""
+    ids = {"d": list(dump_ids)}
     languages = dict(
         con.execute(
-            "SELECT language, count(*) FROM document_languages WHERE dump_id = ? GROUP BY language", [dump_id]
+            "SELECT language, count(*) FROM document_languages WHERE list_contains($d, dump_id) GROUP BY language",
+            ids,
         ).fetchall()
     )
     n_paragraphs, n_multilingual = con.execute(
-        "SELECT (SELECT count(*) FROM paragraphs WHERE dump_id = $d), "
-        "(SELECT count(*) FROM document_languages WHERE dump_id = $d AND is_multilingual)",
-        {"d": dump_id},
+        "SELECT (SELECT count(*) FROM paragraphs WHERE list_contains($d, dump_id)), "
+        "(SELECT count(*) FROM document_languages WHERE list_contains($d, dump_id) AND is_multilingual)",
+        ids,
     ).fetchone()
-    cursor = con.execute(_fill_rate_sql(child_tables), {"d": dump_id})
+    cursor = con.execute(_fill_rate_sql(child_tables), ids)
     names = [c[0] for c in cursor.description]
     counts = dict(zip(names, cursor.fetchone(), strict=True))
     documents = counts.pop("documents")
