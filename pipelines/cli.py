@@ -422,7 +422,8 @@ def _run(backend: Warehouse, raw_dir: str, warehouse: str, lake_data: str | None
             outcomes = _materialize_in_processes(keys, jobs, raw_dir, warehouse, marker_regex, lake_data, verbose)
         else:
             order = instance.get_dynamic_partitions(DUMPS_PARTITIONS_NAME)
-            sizes = {key: _dump_size(Path(raw_dir), key) for key in keys}
+            present = [key for key in keys if (Path(raw_dir) / key).is_file()]
+            sizes = {key: _dump_size(Path(raw_dir), key) for key in present}  # a vanished file runs alone
             for batch in batch_partitions(order, keys, sizes):
                 outcomes += _materialize_batch(batch, instance, resources, logs, quiet=bars)
             position = {key: index for index, key in enumerate(keys)}
@@ -463,7 +464,8 @@ def _materialize_batch(batch: list[str], instance: dg.DagsterInstance, resources
     if not _failures([outcome]):
         return [PartitionOutcome(key, True) for key in batch]
     if not quiet:
-        print(f"the run of {len(batch)} dumps failed: running them one at a time", flush=True)
+        reason = "; ".join([*outcome.errors, *outcome.failed_checks])[:500] or "see the run's log"
+        print(f"the run of {len(batch)} dumps failed ({reason}): running them one at a time", flush=True)
     return [outcome for key in batch for outcome in _materialize_batch([key], instance, resources, logs, quiet=quiet)]
 
 

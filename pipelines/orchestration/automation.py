@@ -113,8 +113,8 @@ def _sizes(raw_dumps: RawDumpsResource, keys: list[str]) -> dict[str, int]:
     monitored_jobs=[corpus_job],
     request_job=corpus_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="When a run of several dumps fails, runs each of its dumps alone: a bad dump then fails its own "
-    "run, with its own reason, and the others land.",
+    description="When a run of several dumps (a batch, or a backfill's range) fails, runs each of its dumps "
+    "alone: a bad dump then fails its own run, with its own reason, and the others land.",
 )
 def rerun_failed_batches_one_by_one(context: dg.RunFailureSensorContext):
     batch = batch_of(context.dagster_run.tags, context.instance.get_dynamic_partitions(DUMPS_PARTITIONS_NAME))

@@ -54,7 +54,7 @@ def batch_partitions(
     return batches
 
 
-# A run of several dumps carries how many (the failure sensor reruns those one by one).
+# A batch run of the CLI, sensor or schedule carries how many dumps it holds (to tell it from a backfill's).
 BATCH_TAG = "corpus/batch_dumps"
 
 
@@ -65,11 +65,9 @@ def run_tags(batch: Sequence[str]) -> dict[str, str]:
 
 
 def batch_of(tags: Mapping[str, str], order: Sequence[str]) -> list[str]:
-    """The keys of a batch run with ``tags`` (empty for any other run, or when its range is gone from
-    ``order``, the partitions' order)."""
-    if BATCH_TAG not in tags:
-        return []
+    """The keys of a run of several partitions with ``tags`` (a batch of the CLI, sensor or schedule, or a
+    UI backfill's range run); empty for a one-dump run, or when its range is gone from ``order``."""
     start, end = tags.get(ASSET_PARTITION_RANGE_START_TAG), tags.get(ASSET_PARTITION_RANGE_END_TAG)
-    if start not in order or end not in order:
+    if start is None or start == end or start not in order or end not in order:
         return []
     return list(order[order.index(start): order.index(end) + 1])

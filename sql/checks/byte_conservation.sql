@@ -43,3 +43,4 @@ WHERE covered_bytes <> size_bytes
    OR gaps_or_overlaps > 0
    OR malformed_spans > 0
    OR coalesce(last_end, preamble_bytes) <> size_bytes
+ORDER BY path

@@ -34,3 +34,6 @@ def test_a_batch_runs_tags_name_its_keys_back():
     assert batch_of(tags, order) == ["b", "c", "d"]
     assert batch_of({"dagster/partition": "a"}, order) == []  # a one-dump run
     assert batch_of(tags, ["a", "b"]) == []  # its range is gone
+    backfill = {"dagster/asset_partition_range_start": "a", "dagster/asset_partition_range_end": "c"}
+    assert batch_of(backfill, order) == ["a", "b", "c"]  # a UI backfill's range run is split too
+    assert batch_of({**backfill, "dagster/asset_partition_range_end": "a"}, order) == []  # a range of one
