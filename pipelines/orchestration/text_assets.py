@@ -9,7 +9,7 @@ from pipelines.orchestration.resources import ExecutorResource, TextStageResourc
 from pipelines.orchestration.stage_runs import load_partitions, partition_dump_ids
 from pipelines.pipeline import TEXT_STAGE
 from pipelines.text.stage import TextStageResult
-from pipelines.warehouse.quality import offset_mismatches
+from pipelines.warehouse.quality import dump_shares, offset_mismatches
 from pipelines.warehouse.tables import TABLES
 
 UND_SHARE = "und_share"
@@ -59,6 +59,7 @@ def text_stage(
             context, con, warehouse, TEXT_STAGE, text.config(), executor, "{done} / {total} documents analysed"
         )
         bad_offsets = offset_mismatches(con, "paragraphs", dump_ids)
+        shares = dump_shares(con, dump_ids)
         invariants = [check for table in TABLES_WRITTEN for check in table_check_results(con, table, dump_ids)]
         previews = {table: preview_markdown(con, table, dump_ids) for table in TABLES_WRITTEN}
         counts = dump_row_counts(con, TABLES_WRITTEN, dump_ids)
@@ -79,26 +80,38 @@ def text_stage(
             metadata |= {"fill_rates": dg.MetadataValue.md(_fill_rate_table(result.fill_rates))}
             metadata |= {f"fill_rate/{k}": dg.MetadataValue.float(v) for k, v in result.fill_rates.items()}
         yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+    over_und = [d for d in shares if d["und_share"] > text.max_und_share]
     yield dg.AssetCheckResult(
         asset_key="document_languages", check_name=UND_SHARE,
-        passed=result.und_share <= text.max_und_share, severity=dg.AssetCheckSeverity.WARN,
+        passed=not over_und, severity=dg.AssetCheckSeverity.WARN,
         metadata={"und_share": dg.MetadataValue.float(round(result.und_share, 4)),
-                  "max_und_share": dg.MetadataValue.float(text.max_und_share)},
+                  "max_und_share": dg.MetadataValue.float(text.max_und_share),
+                  **_offenders(over_und, "und_share", len(shares))},
     )
     yield dg.AssetCheckResult(
         asset_key="paragraphs", check_name=PARAGRAPH_OFFSETS, passed=bad_offsets == 0,
         metadata={"mismatched_paragraphs": dg.MetadataValue.int(bad_offsets)},
     )
     untitled_share = result.n_empty_titles / result.n_documents if result.n_documents else 0.0
+    over_untitled = [d for d in shares if d["untitled_share"] > text.max_untitled_share]
     yield dg.AssetCheckResult(
         asset_key="document_metadata", check_name=TITLES_PRESENT,
-        passed=untitled_share <= text.max_untitled_share, severity=dg.AssetCheckSeverity.WARN,
+        passed=not over_untitled, severity=dg.AssetCheckSeverity.WARN,
         metadata={"documents_without_title": dg.MetadataValue.int(result.n_empty_titles),
                   "untitled_share": dg.MetadataValue.float(round(untitled_share, 4)),
                   "max_untitled_share": dg.MetadataValue.float(text.max_untitled_share),
-                  "documents": dg.MetadataValue.int(result.n_documents)},
+                  "documents": dg.MetadataValue.int(result.n_documents),
+                  **_offenders(over_untitled, "untitled_share", len(shares))},
     )
     yield from invariants
+
+
+def _offenders(over: list[dict], share: str, n_dumps: int) -> dict:
+    """In a run of several dumps, which of them are over the limit (each dump is judged on its own)."""
+    if n_dumps <= 1:
+        return {}
+    rows = [(d["path"], d["documents"], f"{d[share]:.1%}") for d in over]
+    return {"dumps_over_limit": dg.MetadataValue.md(markdown_table(["dump", "documents", share], rows))}
 
 
 def _language_metadata(result: TextStageResult) -> dict:

@@ -73,6 +73,26 @@ def test_und_share_check_warns_on_a_partition_of_unreadable_documents(raw_dir, r
     assert check.severity == dg.AssetCheckSeverity.WARN
 
 
+def test_und_share_judges_each_dump_of_a_batch_run_on_its_own(raw_dir, warehouse_path, instance):
+    from pipelines.definitions import PARTITIONED_ASSETS, build_resources
+    from pipelines.orchestration.partitions import run_tags
+
+    copy_fixture("seeds_gitingest.txt", raw_dir, as_name="a_news.txt")
+    copy_fixture("seeds_banner.txt", raw_dir, as_name="b_news.txt")
+    copy_fixture("seeds_gitingest.txt", raw_dir, as_name="c_news.txt")
+    (raw_dir / "d_tiny.txt").write_text("FILE: a\nok\nFILE: b\nhi there\n", encoding="utf-8")
+    keys = ["a_news.txt", "b_news.txt", "c_news.txt", "d_tiny.txt"]
+    instance.add_dynamic_partitions("dumps", keys)
+    resources = build_resources(raw_dir=str(raw_dir), warehouse=str(warehouse_path))
+    result = dg.materialize(PARTITIONED_ASSETS, instance=instance, tags=run_tags(keys), resources=resources)
+    check = next(c for c in result.get_asset_check_evaluations() if c.check_name == "und_share")
+    # 2 of the batch's 8 documents are und: 25 %, within the limit, but the tiny dump alone is 100 %
+    assert check.metadata["und_share"].value == 0.25 and check.metadata["max_und_share"].value == 0.25
+    assert not check.passed
+    assert "d_tiny.txt" in check.metadata["dumps_over_limit"].value
+    assert "a_news.txt" not in check.metadata["dumps_over_limit"].value
+
+
 def test_unchanged_dump_skips_language_and_changed_settings_recompute(raw_dir, warehouse_path, run_dump):
     copy_fixture("seeds_banner.txt", raw_dir)
     run_dump("seeds_banner.txt")
