@@ -20,13 +20,13 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 # At most this many dumps in one run, and (but for a single dump) at most this many bytes: a failed
 # batch is rerun one dump at a time, so a batch is kept to what reruns in a few seconds.
 DUMPS_PER_RUN = 50
-BATCH_BYTES = 1_000_000
+RUN_BATCH_BYTES = 1_000_000
 dumps_backfill_policy = dg.BackfillPolicy.multi_run(max_partitions_per_run=DUMPS_PER_RUN)
 
 
 def batch_partitions(
     order: Sequence[str], wanted: Sequence[str], sizes: Mapping[str, int],
-    *, max_dumps: int = DUMPS_PER_RUN, max_bytes: int = BATCH_BYTES,
+    *, max_dumps: int = DUMPS_PER_RUN, max_bytes: int = RUN_BATCH_BYTES,
 ) -> list[list[str]]:
     """``wanted`` keys in runs: each a range of keys contiguous in ``order`` (the partitions' order), at most
     ``max_dumps`` of them and ``max_bytes`` together. A dump of ``max_bytes`` or more, one without a size
