@@ -296,7 +296,7 @@ def export_parquet(directory: Path, warehouse: str | None, include_views: bool, 
         names = [
             name for (name,) in con.execute(
                 "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
-                "AND table_schema = 'main' AND list_contains(?, table_type) ORDER BY table_name",
+                "AND table_schema = 'main' AND table_type = ANY(?) ORDER BY table_name",
                 [kinds],
             ).fetchall()
         ]
@@ -629,7 +629,7 @@ def print_summary(backend: Warehouse, keys: list[str], outcomes: list[PartitionO
                 f"{dialect}/{encoding}/{status}"
             )
         warnings = con.execute(
-            "SELECT path, warning FROM dumps WHERE warning IS NOT NULL AND list_contains($keys, path) ORDER BY path",
+            "SELECT path, warning FROM dumps WHERE warning IS NOT NULL AND path = ANY($keys) ORDER BY path",
             {"keys": keys},
         ).fetchall()
         for path, warning in warnings:

@@ -83,10 +83,10 @@ def stale_dumps(con: duckdb.DuckDBPyConnection, dumps: list[DumpFile], split: Sp
 def _stored_fingerprints(con: duckdb.DuckDBPyConnection, dump_ids: list[str]) -> dict[tuple[str, str], str]:
     """{(dump_id, stage): fingerprint} for these dumps, ingest's included, in two queries."""
     ingest = con.execute(
-        "SELECT dump_id, sha256, config_fingerprint FROM dumps WHERE list_contains(?, dump_id)", [dump_ids]
+        "SELECT dump_id, sha256, config_fingerprint FROM dumps WHERE dump_id = ANY(?)", [dump_ids]
     ).fetchall()
     stages = con.execute(
-        "SELECT dump_id, stage, fingerprint FROM stage_runs WHERE list_contains(?, dump_id)", [dump_ids]
+        "SELECT dump_id, stage, fingerprint FROM stage_runs WHERE dump_id = ANY(?)", [dump_ids]
     ).fetchall()
     found = {(dump_id, fingerprints.INGEST): fingerprints.compose(sha, config) for dump_id, sha, config in ingest}
     return found | {(dump_id, stage): fingerprint for dump_id, stage, fingerprint in stages}

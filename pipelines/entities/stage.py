@@ -197,7 +197,7 @@ def _spellings(con: duckdb.DuckDBPyConnection) -> list[Spelling]:
 def summarize(con: duckdb.DuckDBPyConnection, dump_ids: Sequence[str], *, skipped: bool) -> EntityStageResult:
     """Mentions of some dumps together, by type and by method, and the documents that have any."""
     ids = {"d": list(dump_ids)}
-    mine = "FROM entity_mentions WHERE list_contains($d, dump_id)"
+    mine = "FROM entity_mentions WHERE dump_id = ANY($d)"
     by_type = dict(con.execute(f"SELECT type, count(*) {mine} GROUP BY type ORDER BY type", ids).fetchall())  # noqa: S608
     by_method = dict(
         con.execute(f"SELECT split_part(method, ':', 1), count(*) {mine} GROUP BY 1 ORDER BY 1", ids).fetchall()  # noqa: S608

@@ -50,7 +50,7 @@ def entity_mentions(
         bad = offset_mismatches(con, "entity_mentions", dump_ids)
         invariants = table_check_results(con, "entity_mentions", dump_ids)
         top = con.execute(
-            "SELECT type, canonical, count(*) AS n FROM entity_mentions WHERE list_contains(?, dump_id) "
+            "SELECT type, canonical, count(*) AS n FROM entity_mentions WHERE dump_id = ANY(?) "
             "GROUP BY ALL ORDER BY n DESC, canonical LIMIT 10",
             [dump_ids],
         ).fetchall()

@@ -53,7 +53,7 @@ def documents(
         results = [_load(log, con, warehouse, raw_dumps, dump) for dump in dumps]
         cursor = con.execute(
             "SELECT path, size_bytes, encoding, dialect, n_documents, n_rejects, decode_errors, status, error, "
-            "warning, producer_losses FROM dumps WHERE list_contains(?, dump_id) ORDER BY path",
+            "warning, producer_losses FROM dumps WHERE dump_id = ANY(?) ORDER BY path",
             [dump_ids],
         )
         columns = [c[0] for c in cursor.description]

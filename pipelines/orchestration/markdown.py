@@ -29,7 +29,7 @@ def preview_markdown(
     """The first rows of some dumps' ``table``, the columns its declaration names for previews."""
     cursor = con.execute(
         f"SELECT {TABLES[table].preview} FROM {quote_identifier(table)} "  # noqa: S608 - our names
-        "WHERE list_contains(?, dump_id) ORDER BY ALL LIMIT ?",
+        "WHERE dump_id = ANY(?) ORDER BY ALL LIMIT ?",
         [list(dump_ids), rows],
     )
     found = cursor.fetchall()
@@ -42,7 +42,7 @@ def dump_row_counts(
     """Rows of some dumps in each of ``tables`` (our declared names)."""
     return {
         table: con.execute(
-            f"SELECT count(*) FROM {quote_identifier(table)} WHERE list_contains(?, dump_id)",  # noqa: S608 - our names
+            f"SELECT count(*) FROM {quote_identifier(table)} WHERE dump_id = ANY(?)",  # noqa: S608 - our names
             [list(dump_ids)],
         ).fetchone()[0]
         for table in tables

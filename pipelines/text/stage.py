@@ -122,10 +122,10 @@ def _fill_rate_sql(child_tables: list[str]) -> str:
     """Documents with each metadata field, and with at least one row in each child table."""
     children = "".join(
         f", count(*) FILTER (WHERE doc_id IN (SELECT doc_id FROM {quote_identifier(t)} "  # noqa: S608 - our names
-        f"WHERE list_contains($d, dump_id))) AS {quote_identifier(t)}"
+        f"WHERE dump_id = ANY($d))) AS {quote_identifier(t)}"
         for t in child_tables
     )
-    return f"SELECT {_FIELD_COUNTS}{children} FROM document_metadata WHERE list_contains($d, dump_id)"  # noqa: S608
+    return f"SELECT {_FIELD_COUNTS}{children} FROM document_metadata WHERE dump_id = ANY($d)"  # noqa: S608
 
 
 def summarize(
@@ -135,13 +135,13 @@ def summarize(
     ids = {"d": list(dump_ids)}
     languages = dict(
         con.execute(
-            "SELECT language, count(*) FROM document_languages WHERE list_contains($d, dump_id) GROUP BY language",
+            "SELECT language, count(*) FROM document_languages WHERE dump_id = ANY($d) GROUP BY language",
             ids,
         ).fetchall()
     )
     n_paragraphs, n_multilingual = con.execute(
-        "SELECT (SELECT count(*) FROM paragraphs WHERE list_contains($d, dump_id)), "
-        "(SELECT count(*) FROM document_languages WHERE list_contains($d, dump_id) AND is_multilingual)",
+        "SELECT (SELECT count(*) FROM paragraphs WHERE dump_id = ANY($d)), "
+        "(SELECT count(*) FROM document_languages WHERE dump_id = ANY($d) AND is_multilingual)",
         ids,
     ).fetchone()
     cursor = con.execute(_fill_rate_sql(child_tables), ids)

@@ -19,7 +19,7 @@ def _dump_filter(table: str, dump_ids: Sequence[str] | None) -> str:
     """A WHERE clause limiting ``table`` to some dumps, when it has a dump_id column."""
     if dump_ids is None or not TABLES[table].per_dump:
         return ""
-    return "WHERE list_contains($dump_ids, t.dump_id)"
+    return "WHERE t.dump_id = ANY($dump_ids)"
 
 
 def duplicate_keys(con: duckdb.DuckDBPyConnection, table: str, dump_ids: Sequence[str] | None = None) -> int:
@@ -51,7 +51,7 @@ def offset_mismatches(con: duckdb.DuckDBPyConnection, table: str, dump_ids: Sequ
     quoted = quote_identifier(table)
     return con.execute(
         f"SELECT count(*) FROM {quoted} t JOIN documents d USING (doc_id) "  # noqa: S608 - our names
-        "WHERE list_contains(?, t.dump_id) AND substr(d.text, t.char_start + 1, t.char_end - t.char_start) <> t.text",
+        "WHERE t.dump_id = ANY(?) AND substr(d.text, t.char_start + 1, t.char_end - t.char_start) <> t.text",
         [list(dump_ids)],
     ).fetchone()[0]
 

@@ -2,7 +2,7 @@
 -- a marker, a document's content or framing, or a reject. Returns one row per dump
 -- that breaks it (no rows = the invariant holds). Parameter: optional dump_ids, a list (NULL = all dumps).
 WITH chosen AS (
-    SELECT dump_id FROM dumps WHERE $dump_ids IS NULL OR list_contains($dump_ids, dump_id)
+    SELECT dump_id FROM dumps WHERE $dump_ids IS NULL OR dump_id = ANY($dump_ids)
 ),
 records AS (  -- the chosen dumps' rows only: the check of one dump costs the same in any size of warehouse
     SELECT dump_id, marker_start, byte_start, byte_end, record_end FROM documents SEMI JOIN chosen USING (dump_id)

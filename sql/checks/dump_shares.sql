@@ -9,6 +9,6 @@ SELECT
 FROM document_languages l
 JOIN document_metadata m USING (doc_id)
 JOIN dumps d ON d.dump_id = l.dump_id
-WHERE list_contains($dump_ids, l.dump_id)
+WHERE l.dump_id = ANY($dump_ids)
 GROUP BY d.path
 ORDER BY d.path
