@@ -15,7 +15,7 @@ from pipelines.ingest.config import SplitConfig
 from pipelines.ingest.splitter import Document, DumpSummary, Reject, split_dump
 from pipelines.runtime.ids import stable_id
 from pipelines.warehouse import fingerprints
-from pipelines.warehouse.connection import delete_dump_rows, insert_arrow, read_sql, transaction
+from pipelines.warehouse.connection import delete_dump_rows, fetch_dicts, insert_arrow, read_sql, transaction
 from pipelines.warehouse.tables import arrow_schema, arrow_table, per_dump_table_names
 
 # Bump when the splitter's output changes for the same input, so that every dump is reloaded.
@@ -148,9 +148,7 @@ def _reject_duplicates(con: duckdb.DuckDBPyConnection, dump_id: str, summary: Du
 def byte_conservation_violations(con: duckdb.DuckDBPyConnection, dump_ids: Sequence[str] | None) -> list[dict]:
     """Dumps (of ``dump_ids``, or all) whose spans do not cover their bytes exactly once (empty = invariant holds)."""
     ids = None if dump_ids is None else list(dump_ids)
-    cursor = con.execute(read_sql("checks/byte_conservation.sql"), {"dump_ids": ids})
-    columns = [c[0] for c in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return fetch_dicts(con.execute(read_sql("checks/byte_conservation.sql"), {"dump_ids": ids}))
 
 
 def _verify_byte_conservation(con: duckdb.DuckDBPyConnection, dump: DumpFile) -> None:

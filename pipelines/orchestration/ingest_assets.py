@@ -10,7 +10,7 @@ from pipelines.orchestration.markdown import markdown_table, preview_markdown
 from pipelines.orchestration.partitions import WAREHOUSE_POOL, dumps_backfill_policy, dumps_partitions
 from pipelines.orchestration.resources import RawDumpsResource, WarehouseResource
 from pipelines.runtime.progress import finished, report
-from pipelines.warehouse.connection import retry_conflicts
+from pipelines.warehouse.connection import fetch_dicts, retry_conflicts
 from pipelines.warehouse.tables import TABLES
 
 BYTE_CONSERVATION = "byte_conservation"
@@ -51,13 +51,11 @@ def documents(
     with warehouse.connection() as con:
         log = context.log if len(dumps) == 1 else None  # a batch's dumps are small: no progress lines for them
         results = [_load(log, con, warehouse, raw_dumps, dump) for dump in dumps]
-        cursor = con.execute(
+        rows = fetch_dicts(con.execute(
             "SELECT path, size_bytes, encoding, dialect, n_documents, n_rejects, decode_errors, status, error, "
             "warning, producer_losses FROM dumps WHERE dump_id = ANY(?) ORDER BY path",
             [dump_ids],
-        )
-        columns = [c[0] for c in cursor.description]
-        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        ))
         violations = byte_conservation_violations(con, dump_ids)
         invariants = table_check_results(con, "documents", dump_ids)
         preview = preview_markdown(con, "documents", dump_ids, rows=10)

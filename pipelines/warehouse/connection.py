@@ -131,6 +131,12 @@ def retry_conflicts(write: Callable[[], T], *, what: str, attempts: int = CONFLI
                         attempts=attempts, first_wait=first_wait, max_wait=20.0, jitter=True)
 
 
+def fetch_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The rows of an executed query, each a dict by column name."""
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
 def read_sql(relative: str) -> str:
     """Text of a query kept in ``sql/``."""
     return (SQL_DIR / relative).read_text(encoding="utf-8")

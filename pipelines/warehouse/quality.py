@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from pipelines.warehouse.connection import read_sql
+from pipelines.warehouse.connection import fetch_dicts, read_sql
 from pipelines.warehouse.tables import TABLES, quote_identifier
 
 
@@ -65,6 +65,4 @@ def mentions_without_entity(con: duckdb.DuckDBPyConnection) -> int:
 
 def dump_shares(con: duckdb.DuckDBPyConnection, dump_ids: Sequence[str]) -> list[dict]:
     """Per dump (by path): its documents, and the shares of them in ``und`` and without a title."""
-    cursor = con.execute(read_sql("checks/dump_shares.sql"), {"dump_ids": list(dump_ids)})
-    columns = [c[0] for c in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return fetch_dicts(con.execute(read_sql("checks/dump_shares.sql"), {"dump_ids": list(dump_ids)}))
