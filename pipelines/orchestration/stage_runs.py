@@ -33,7 +33,7 @@ def load_partitions(
     keys = context.partition_keys
     log = context.log if len(keys) == 1 else None
     skipped = [not _refresh(log, con, warehouse, stage, config, executor, message, key) for key in keys]
-    return stage.summarize(con, [stable_id(key) for key in keys], skipped=all(skipped)), skipped
+    return stage.summarize(con, partition_dump_ids(context), skipped=all(skipped)), skipped
 
 
 def _refresh(log: dg.DagsterLogManager | None, con: duckdb.DuckDBPyConnection, warehouse: WarehouseResource,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import duckdb
 
@@ -76,19 +76,9 @@ class Stage(ABC, Generic[R, C, S, Result]):
         """Rows of every table of the stage for some records, in-process (for tests and evaluations)."""
         return merge_rows(run_steps(self.steps, context, records), self.tables)
 
-    def load(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        dump_id: str,
-        config: S,
-        *,
-        parallelism: Parallelism = IN_PROCESS,
-        force: bool = False,
-        progress: Progress | None = None,
-    ) -> Result:
-        """Recompute this stage's tables for one dump, unless its input and settings are unchanged; what they
-        hold."""
-        skipped = not self.refresh(con, dump_id, config, parallelism=parallelism, force=force, progress=progress)
+    def load(self, con: duckdb.DuckDBPyConnection, dump_id: str, config: S, **options: Any) -> Result:
+        """``refresh`` (``options``: its keywords) for one dump, then what the stage's rows of it hold."""
+        skipped = not self.refresh(con, dump_id, config, **options)
         return self.summarize(con, [dump_id], skipped=skipped)
 
     def refresh(
@@ -101,8 +91,8 @@ class Stage(ABC, Generic[R, C, S, Result]):
         force: bool = False,
         progress: Progress | None = None,
     ) -> bool:
-        """``load`` without the summary (a run over many small dumps summarizes them once): whether the dump's
-        rows were recomputed."""
+        """Recompute this stage's tables for one dump, unless its input and settings are unchanged: whether its
+        rows were recomputed (a run over many small dumps then summarizes them once)."""
         fingerprint = fingerprints.stage_fingerprint(
             con, dump_id, upstream=self.upstream, version=self.version, settings=self.settings(config)
         )
