@@ -403,7 +403,7 @@ def _run(backend: Warehouse, raw_dir: str, warehouse: str, lake_data: str | None
     import dagster as dg
 
     from pipelines.definitions import ASSETS, CORPUS_ASSETS, build_resources
-    from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME, batch_partitions
+    from pipelines.orchestration.partitions import DUMPS_PARTITIONS_NAME, batch_partitions, dump_sizes
 
     resources = build_resources(raw_dir=raw_dir, warehouse=warehouse, marker_regex=marker_regex,
                                 lake_data=lake_data, resolve_now=True)
@@ -422,9 +422,7 @@ def _run(backend: Warehouse, raw_dir: str, warehouse: str, lake_data: str | None
             outcomes = _materialize_in_processes(keys, jobs, raw_dir, warehouse, marker_regex, lake_data, verbose)
         else:
             order = instance.get_dynamic_partitions(DUMPS_PARTITIONS_NAME)
-            present = [key for key in keys if (Path(raw_dir) / key).is_file()]
-            sizes = {key: _dump_size(Path(raw_dir), key) for key in present}  # a vanished file runs alone
-            for batch in batch_partitions(order, keys, sizes):
+            for batch in batch_partitions(order, keys, dump_sizes(Path(raw_dir), keys)):
                 outcomes += _materialize_batch(batch, instance, resources, logs, quiet=bars)
             position = {key: index for index, key in enumerate(keys)}
             outcomes.sort(key=lambda outcome: position[outcome.key])  # the summary lists dumps in keys' order

@@ -12,6 +12,7 @@ from pipelines.orchestration.partitions import (
     DUMPS_PARTITIONS_NAME,
     batch_of,
     batch_partitions,
+    dump_sizes,
     dumps_partitions,
     run_tags,
 )
@@ -94,19 +95,8 @@ def daily_refresh(context: dg.ScheduleEvaluationContext, raw_dumps: RawDumpsReso
     if not keys:
         return dg.SkipReason("no dump partitions yet; the sensor adds them")
     date = context.scheduled_execution_time.strftime("%Y-%m-%d")
-    sizes = _sizes(raw_dumps, keys)
+    sizes = dump_sizes(raw_dumps.directory(), keys)
     return [_run_request(batch, f"{date}:" + "|".join(batch)) for batch in batch_partitions(keys, sorted(keys), sizes)]
-
-
-def _sizes(raw_dumps: RawDumpsResource, keys: list[str]) -> dict[str, int]:
-    """The file size of each dump still there (a dump gone runs alone, and its run says so)."""
-    sizes = {}
-    for key in keys:
-        try:
-            sizes[key] = os.stat(resolve_inside(raw_dumps.directory(), key)).st_size
-        except (OSError, ValueError):
-            continue
-    return sizes
 
 
 @dg.run_failure_sensor(

@@ -6,10 +6,13 @@ its events and checks, is then paid once for the batch); a UI backfill takes up 
 ``DUMPS_PER_RUN`` partitions a run. Every asset still loads each dump in its own transaction.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from pipelines.ingest.load import resolve_inside
 
 DUMPS_PARTITIONS_NAME = "dumps"
 dumps_partitions = dg.DynamicPartitionsDefinition(name=DUMPS_PARTITIONS_NAME)
@@ -22,6 +25,18 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 DUMPS_PER_RUN = 50
 RUN_BATCH_BYTES = 1_000_000
 dumps_backfill_policy = dg.BackfillPolicy.multi_run(max_partitions_per_run=DUMPS_PER_RUN)
+
+
+def dump_sizes(raw_dir: Path, keys: Iterable[str]) -> dict[str, int]:
+    """The file size of each of these dumps still in ``raw_dir``, for ``batch_partitions`` (a dump gone has
+    none: it runs alone, and its run says so)."""
+    sizes = {}
+    for key in keys:
+        try:
+            sizes[key] = resolve_inside(raw_dir, key).stat().st_size
+        except (OSError, ValueError):
+            continue
+    return sizes
 
 
 def batch_partitions(
