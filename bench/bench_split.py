@@ -426,14 +426,15 @@ def child_split(path: str) -> dict[str, Any]:
     """Iterate every record of one dump; keep nothing but counters."""
     from pipelines.ingest.splitter import Document, split_dump
 
-    n_docs = n_rejects = text_chars = 0
+    n_docs = n_rejects = text_bytes = 0
     rss_before = _current_rss_mb()
     cpu_started, started = _cpu_seconds(), time.perf_counter()
     split = split_dump(Path(path), split_config())
     for record in split:
         if isinstance(record, Document):
             n_docs += 1
-            text_chars += len(record.text)
+            # What the load writes: the dump's own UTF-8 bytes where the splitter kept them, else the text encoded
+            text_bytes += len(record.utf8) if record.utf8 is not None else len(record.text.encode())
         else:
             n_rejects += 1
     seconds, cpu_seconds = time.perf_counter() - started, _cpu_seconds() - cpu_started
@@ -444,7 +445,7 @@ def child_split(path: str) -> dict[str, Any]:
         "decompressed_bytes": summary.size_bytes,
         "documents": n_docs,
         "rejects": n_rejects,
-        "text_chars": text_chars,
+        "text_bytes": text_bytes,
         "dialect": summary.dialect,
         "encoding": summary.encoding,
         "status": summary.status,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
+
+import pyarrow as pa
 
 # cp1252 leaves these five bytes undefined; a dump containing them is latin-1.
 _CP1252_UNDEFINED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
@@ -79,3 +82,37 @@ def decode_counting(content: bytes, encoding: Encoding) -> tuple[str, int]:
         text = content.decode(encoding.codec, errors="replace")
         genuine = content.count(_REPLACEMENT_UTF8) if encoding.codec == "utf-8" else 0
         return text, text.count("\ufffd") - genuine
+
+
+class Utf8Check:
+    """Whether a stream of bytes read so far is valid UTF-8, checked a read at a time.
+
+    Arrow validates a buffer in place at about 1.5 GB/s, four times faster than decoding it to
+    ``str``: while the whole dump checks out, the splitter can hand each document's bytes on as
+    its text and decode nothing. A multi-byte character cut by a read is checked with the next one.
+    """
+
+    def __init__(self) -> None:
+        self.valid = True
+        self._carry = b""
+
+    def feed(self, data: bytes, *, final: bool) -> bool:
+        """Check ``data``, the next bytes of the stream (``final``: the last ones); return ``valid``."""
+        if not self.valid:
+            return False
+        data = self._carry + data if self._carry else data
+        whole = data if final else _cut_partial_sequence(data)
+        self._carry = data[len(whole) :]
+        self.valid = _is_valid_utf8(whole)
+        return self.valid
+
+
+def _is_valid_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return True
+    offsets = pa.py_buffer(struct.pack("<ii", 0, len(data)))
+    try:
+        pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(data)]).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True

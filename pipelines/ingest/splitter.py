@@ -39,7 +39,8 @@ from pipelines.ingest.dialects import (
     is_terminator,
     tree_files,
 )
-from pipelines.ingest.encoding import Encoding, decode_counting, detect_encoding
+from pipelines.ingest.encoding import Encoding, Utf8Check, decode_counting, detect_encoding
+from pipelines.ingest.words import count_words
 
 SNIFF_BYTES = 1 << 20
 # Bytes of framing a dialect may put after a document (its closing lines, tag or banner):
@@ -48,6 +49,7 @@ _TRAILER_ALLOWANCE = MAX_FRAMING_BYTES
 # Control characters that do not occur in text; NUL alone marks binary content.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
 _CONTROL_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_INFORMATION_SEPARATORS = b"\x1c\x1d\x1e\x1f"  # whitespace to str.isspace, not to bytes.strip
 _BINARY_CONTROL_SHARE = 0.01
 _CONTROL_SAMPLE = 1024
 
@@ -85,7 +87,12 @@ _GITINGEST_PLACEHOLDERS = re.compile(
 
 @dataclass(slots=True)
 class Document:
-    """One document cut out of a dump, with where it came from."""
+    """One document cut out of a dump, with where it came from.
+
+    ``utf8`` holds the text as the dump's own UTF-8 bytes when they are that (valid, no CR to
+    normalize): the load writes them as they are, and ``text`` decodes them only when read.
+    Two documents are equal when their fields and texts (``content_sha256``) are.
+    """
 
     ordinal: int
     name: str
@@ -95,9 +102,16 @@ class Document:
     record_end: int
     line_start: int
     line_end: int
-    text: str
     decode_errors: int
     content_sha256: str
+    utf8: bytes | None = field(default=None, repr=False, compare=False)
+    decoded: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        if self.decoded is None:
+            self.decoded = self.utf8.decode("utf-8")
+        return self.decoded
 
     @property
     def n_chars(self) -> int:
@@ -105,7 +119,7 @@ class Document:
 
     @property
     def n_words(self) -> int:
-        return len(self.text.split())
+        return count_words(self.utf8) if self.utf8 is not None else len(self.text.split())
 
 
 @dataclass(slots=True)
@@ -238,6 +252,7 @@ class _Splitter:
         self.record = _OpenRecord(name=None, marker_start=0, byte_start=0, line_start=1)
         self.encoding: Encoding
         self.decoder = None
+        self.utf8_check: Utf8Check | None = None  # UTF-8 dumps: documents need no decoding while it passes
         self.pending_error: _TruncatedInput | None = None
         self.listed_names: frozenset[str] = frozenset()  # the files a producer's preamble lists
         self.seen_names: set[str] = set()  # ... and those of them the dump holds
@@ -279,10 +294,14 @@ class _Splitter:
         self._as_bytes = not self.encoding.wide
         if self.encoding.wide:
             self.decoder = codecs.getincrementaldecoder(self.encoding.codec)(errors="replace")
+        elif self.encoding.codec == "utf-8":
+            self.utf8_check = Utf8Check()
         data = first[bom:]
         self.raw_total = len(first)
         while True:
             eof = not data
+            if self.utf8_check is not None:
+                self.utf8_check.feed(data, final=eof)
             yield (self.decoder.decode(data, final=eof) if self.decoder else data), eof
             if eof:
                 return
@@ -507,42 +526,48 @@ class _Splitter:
         return content
 
     def _emit_document(self, record: _OpenRecord, body: AnyStr, byte_end: int, record_end: int):
-        text, errors = self._decode(body)
+        if self.utf8_check is not None and self.utf8_check.valid and body.find(b"\r") < 0:
+            utf8, text, errors = body, None, 0  # the bytes are the text: nothing to decode
+        else:
+            text, errors = self._decode(body)
+            utf8 = None
         reason, detail = self._classify(record, body, text)
         if reason:
             yield self._reject(record, reason, detail, byte_end, record_end)
             return
-        text = _normalize_newlines(text)
-        digest = self._text_sha256(body, text, errors)
+        if text is not None:
+            text = _normalize_newlines(text)
+            if isinstance(body, bytes) and not errors and self.encoding.codec == "utf-8" and body.find(b"\r") < 0:
+                utf8 = body
+        digest = hashlib.sha256(utf8 if utf8 is not None else text.encode("utf-8", errors="surrogatepass")).digest()
         line_end = record.line_start + max(record.lines, 0)
         self.summary.n_documents += 1
         self.summary.decode_errors += errors
         yield Document(
             ordinal=self.ordinal, name=record.name, marker_start=record.marker_start,
             byte_start=record.byte_start, byte_end=byte_end, record_end=record_end,
-            line_start=record.line_start, line_end=line_end, text=text,
-            decode_errors=errors, content_sha256=digest.hex(),
+            line_start=record.line_start, line_end=line_end, decode_errors=errors,
+            content_sha256=digest.hex(), utf8=utf8, decoded=text,
         )
-
-    def _text_sha256(self, body: AnyStr, text: str, errors: int) -> bytes:
-        """SHA-256 of the text in UTF-8; hashing the raw bytes is the same when they are that."""
-        if isinstance(body, bytes) and not errors and self.encoding.codec == "utf-8" and body.find(b"\r") < 0:
-            return hashlib.sha256(body).digest()
-        return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).digest()
 
     def _decode(self, body: AnyStr) -> tuple[str, int]:
         if isinstance(body, str):
             return body, body.count("\ufffd")
         return decode_counting(body, self.encoding)
 
-    def _classify(self, record: _OpenRecord, body: AnyStr, text: str) -> tuple[str | None, str]:
-        if not text or text.isspace():
+    def _classify(self, record: _OpenRecord, body: AnyStr, text: str | None) -> tuple[str | None, str]:
+        """A reject reason for the document (None: it is a document). ``text`` is None when ``body``
+        is valid UTF-8 that was not decoded: the checks then read the bytes."""
+        if _is_blank(body, text):
             return RejectReason.EMPTY, "no text between this marker and the next"
-        if self.dialect.name == "gitingest" and len(text) < 300:
-            if text == _GITINGEST_EMPTY:
-                return RejectReason.EMPTY, "gitingest wrote [Empty file]: the file was empty"
-            if _GITINGEST_PLACEHOLDERS.fullmatch(text):
-                return RejectReason.PLACEHOLDER, f"gitingest wrote {text!r} instead of the file's text"
+        if self.dialect.name == "gitingest" and len(body) < 1200:  # 300 characters take at most 1,200 bytes
+            if text is None:
+                text = body.decode("utf-8")
+            if len(text) < 300:
+                if text == _GITINGEST_EMPTY:
+                    return RejectReason.EMPTY, "gitingest wrote [Empty file]: the file was empty"
+                if _GITINGEST_PLACEHOLDERS.fullmatch(text):
+                    return RejectReason.PLACEHOLDER, f"gitingest wrote {text!r} instead of the file's text"
         # NUL anywhere (a fast memchr); other control characters judged on a sample, since
         # binary content shows them from its first bytes and scanning all text costs more.
         sample = body[:_CONTROL_SAMPLE]
@@ -730,6 +755,20 @@ def _strip_trailing_terminators(content: AnyStr, count: int) -> AnyStr:
         else:
             break
     return content[:end]
+
+
+def _is_blank(body: AnyStr, text: str | None) -> bool:
+    """Whether the text is empty or all whitespace (``str.isspace``), read off valid UTF-8 bytes
+    when ``text`` is None: its first character past ASCII spaces decides, but for a wide space."""
+    if text is not None:
+        return not text or text.isspace()
+    rest = body.lstrip()  # ASCII whitespace
+    if not rest:
+        return True
+    if rest[0] < 0x80 and rest[0] not in _INFORMATION_SEPARATORS:
+        return False
+    first = rest[:4].decode("utf-8", errors="ignore")[:1]  # a code point starts rest: cut ones are dropped
+    return first.isspace() and body.decode("utf-8").isspace()
 
 
 def _normalize_newlines(text: str) -> str:

@@ -1,0 +1,94 @@
+"""The load's text fast path: documents of a valid UTF-8 dump keep the dump's bytes as their text (no
+decoding), counted in place; each shortcut must give exactly what decoding and ``str`` would."""
+
+from __future__ import annotations
+
+import duckdb
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines.ingest.config import SplitConfig
+from pipelines.ingest.dumpwriter import format_dump
+from pipelines.ingest.encoding import Utf8Check
+from pipelines.ingest.load import DumpFile, load_dump
+from pipelines.ingest.splitter import RejectReason, _is_blank
+from pipelines.ingest.words import count_words
+from pipelines.warehouse.schema import apply_schema
+from tests.ingest import split_support as support
+
+# Every kind of character the shortcuts treat apart: ASCII and wide spaces, the information separators,
+# characters sharing the wide spaces' lead bytes (« » ’ — 　 ideographs), and letters of 1 to 4 bytes.
+TRICKY = (
+    " \t\n\x0b\x0c\r\x1c\x1f\x85\xa0\u1680\u2000\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+    "ax.é«»’—€\u1681\u3001日\U0001f600"
+)
+texts = st.text(alphabet=st.sampled_from(TRICKY), max_size=40) | st.text(max_size=40)
+
+
+@given(texts)
+@settings(max_examples=400, deadline=None)
+def test_count_words_is_str_split(text):
+    assert count_words(text.encode()) == len(text.split())
+
+
+@given(texts)
+@settings(max_examples=400, deadline=None)
+def test_blank_bytes_is_str_isspace(text):
+    assert _is_blank(text.encode(), None) == (not text or text.isspace())
+
+
+@given(st.binary(max_size=24), st.integers(min_value=1, max_value=7))
+@settings(max_examples=400, deadline=None)
+def test_utf8_check_fed_in_pieces_agrees_with_decoding(data, piece):
+    check = Utf8Check()
+    for start in range(0, len(data), piece):
+        check.feed(data[start : start + piece], final=False)
+    check.feed(b"", final=True)
+    try:
+        data.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    assert check.valid == valid
+
+
+def test_damage_after_the_first_read_is_still_replaced_and_counted(tmp_path):
+    # Reads of 64 bytes: the first documents are handed on undecoded, the damaged one and those
+    # after it are decoded with replacement, and a character cut by a read is not damage.
+    clean = [(f"clean{i}.txt", f"Déjà vu nº {i} : « été » — l’hôtel\u00a0!") for i in range(5)]
+    raw = (
+        format_dump(clean, "banner").encode()
+        + b"=== FILE: bad.txt ===\nbroken \xff byte\n"
+        + format_dump([("after.txt", "tout va bien, été")], "banner").encode()
+    )
+    records, summary = support.split_bytes(tmp_path, raw, chunk_bytes=64)
+    docs = support.documents(records)
+    assert [(d.name, d.text) for d in docs] == [*clean, ("bad.txt", "broken \ufffd byte"),
+                                                ("after.txt", "tout va bien, été")]
+    assert [d.decode_errors for d in docs] == [0] * 5 + [1, 0]
+    assert [d.utf8 is not None for d in docs[:5]] == [True] * 5
+    assert summary.decode_errors == 1
+    support.assert_conserved(records, summary, raw)
+
+
+def test_blank_and_placeholder_documents_are_found_without_decoding(tmp_path):
+    docs = [("nbsp", "\u00a0\u3000 \u2028"), ("word", "\u00a0mot"), ("empty", "[Empty file]"), ("ok", "texte")]
+    raw = format_dump(docs, "gitingest").encode()
+    records, _ = support.split_bytes(tmp_path, raw)
+    assert [(r.name, getattr(r, "reason", "document")) for r in records] == [
+        ("nbsp", RejectReason.EMPTY), ("word", "document"), ("empty", RejectReason.EMPTY), ("ok", "document"),
+    ]
+
+
+def test_loaded_counts_are_those_of_the_decoded_text(tmp_path):
+    docs = [("a", "Le\u00a0chat\u202fdort — « ici »\u3000日本 😀 x"), ("b", "plain ascii words here"),
+            ("c", "line\r\nends\rcr")]
+    raw_dir = tmp_path / "raw"
+    raw_dir.mkdir()
+    (raw_dir / "d.txt").write_bytes(format_dump(docs, "banner").encode())
+    con = duckdb.connect()
+    apply_schema(con)
+    load_dump(con, DumpFile(raw_dir, "d.txt"), SplitConfig())
+    rows = con.execute("SELECT name, text, n_chars, n_words FROM documents ORDER BY ordinal").fetchall()
+    assert rows == [(n, t.replace("\r\n", "\n").replace("\r", "\n"), len(t.replace("\r\n", "\n")),
+                     len(t.split())) for n, t in docs]
