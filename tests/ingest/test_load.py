@@ -101,3 +101,35 @@ def test_connections_bound_duckdb_memory(tmp_path):
     with connect(tmp_path / "w.duckdb", memory_limit=None) as con:
         (default,) = con.execute("SELECT current_setting('memory_limit')").fetchone()
     assert limit.startswith("488") and limit != default  # 512 MB, as DuckDB prints it in MiB
+
+
+@pytest.mark.parametrize("failing_batch", [1, 3])
+def test_a_failed_insert_on_the_writer_thread_fails_the_load_and_keeps_the_old_rows(con, tmp_path, monkeypatch,
+                                                                                   failing_batch):
+    # Batches of 2 rows: several inserts are on the writer thread when one fails (the first, or a later one).
+    old = format_dump([("old", "the rows of the last good load")], "banner").encode()
+    load(con, tmp_path, old)
+    monkeypatch.setattr(ingest, "BATCH_ROWS", 2)
+    calls = []
+    real_insert = ingest.insert_arrow
+
+    def flaky_insert(connection, table, batch):
+        calls.append(table)
+        if len(calls) == failing_batch:
+            raise duckdb.IOException("disk full (simulated)")
+        real_insert(connection, table, batch)
+
+    monkeypatch.setattr(ingest, "insert_arrow", flaky_insert)
+    new = format_dump([(f"doc{i}", f"text number {i}") for i in range(9)], "banner").encode()
+    with pytest.raises(duckdb.IOException, match="disk full"):
+        load(con, tmp_path, new)
+    assert rows(con, "SELECT name, text FROM documents") == [("old", "the rows of the last good load")]
+    assert ingest.byte_conservation_violations(con, None) == []
+
+
+def test_batches_written_on_the_writer_thread_arrive_whole_and_in_order(con, tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "BATCH_ROWS", 3)
+    docs = [(f"doc{i:02d}", f"text number {i}") for i in range(40)]
+    load(con, tmp_path, format_dump(docs, "banner").encode())
+    assert rows(con, "SELECT name, text FROM documents ORDER BY ordinal") == docs
+    assert rows(con, "SELECT list(ordinal ORDER BY ordinal) = range(1, 41) FROM documents") == [(True,)]
