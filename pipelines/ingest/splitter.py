@@ -253,6 +253,10 @@ class _Splitter:
         self.encoding: Encoding
         self.decoder = None
         self.utf8_check: Utf8Check | None = None  # UTF-8 dumps: documents need no decoding while it passes
+        # No CR / NUL byte in what was read so far (byte dumps): each document's text then needs no
+        # search for either, one memchr per read instead.
+        self.cr_free = True
+        self.nul_free = True
         self.pending_error: _TruncatedInput | None = None
         self.listed_names: frozenset[str] = frozenset()  # the files a producer's preamble lists
         self.seen_names: set[str] = set()  # ... and those of them the dump holds
@@ -300,13 +304,24 @@ class _Splitter:
         self.raw_total = len(first)
         while True:
             eof = not data
-            if self.utf8_check is not None:
-                self.utf8_check.feed(data, final=eof)
+            self._survey(data, final=eof)
             yield (self.decoder.decode(data, final=eof) if self.decoder else data), eof
             if eof:
                 return
             data = self._read_raw(self.config.chunk_bytes)
             self.raw_total += len(data)
+
+    def _survey(self, data: AnyStr, *, final: bool) -> None:
+        """What every later document of the read can skip looking for (see ``cr_free``)."""
+        if self.decoder is not None:
+            self.cr_free = self.nul_free = False  # str buffers: the general checks
+            return
+        if self.cr_free and data.find(b"\r") >= 0:
+            self.cr_free = False
+        if self.nul_free and data.find(b"\x00") >= 0:
+            self.nul_free = False
+        if self.utf8_check is not None:
+            self.utf8_check.feed(data, final=final)
 
     def _raw_len(self, segment: AnyStr) -> int:
         if isinstance(segment, bytes):
@@ -429,7 +444,7 @@ class _Splitter:
             record.trailer_visible = record.trailer_visible or bool(segment.strip())
         else:
             record.size += size
-            record.lines += _count_terminators(segment)
+            record.lines += segment.count(b"\n") if self.cr_free else _count_terminators(segment)
             # Keep what a document may hold (plus its trailing blank lines), count the rest.
             if record.kept + size <= self.config.max_document_bytes + _TRAILER_ALLOWANCE:
                 record.parts.append(segment)
@@ -526,7 +541,7 @@ class _Splitter:
         return content
 
     def _emit_document(self, record: _OpenRecord, body: AnyStr, byte_end: int, record_end: int):
-        if self.utf8_check is not None and self.utf8_check.valid and body.find(b"\r") < 0:
+        if self.utf8_check is not None and self.utf8_check.valid and (self.cr_free or body.find(b"\r") < 0):
             utf8, text, errors = body, None, 0  # the bytes are the text: nothing to decode
         else:
             text, errors = self._decode(body)
@@ -572,7 +587,7 @@ class _Splitter:
         # binary content shows them from its first bytes and scanning all text costs more.
         sample = body[:_CONTROL_SAMPLE]
         n_control = _count_control(sample)
-        if body.find(b"\x00" if isinstance(body, bytes) else "\x00") >= 0:
+        if not self.nul_free and body.find(b"\x00" if isinstance(body, bytes) else "\x00") >= 0:
             detail = f"contains NUL bytes ({n_control} control characters in the first {len(sample)})"
             return RejectReason.BINARY, detail
         if n_control > _BINARY_CONTROL_SHARE * len(sample):
