@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from pipelines.text.document import Extractor, TextContext, TextRecord
 
@@ -48,6 +49,9 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         re.IGNORECASE)),
     ("year", re.compile(r"(?<![\d\w.,/-])(?P<year>1[5-9]\d{2}|20\d{2})(?![\d\w/-]|[.,]\d)")),
 ]
+# Every kind but these needs a digit (a day or a year): in a text without one they are not searched.
+_WITHOUT_DIGITS = frozenset({"weekday", "relative"})
+_DIGIT = re.compile(r"\d")
 _NOT_A_YEAR_AFTER = re.compile(r"^\s*(?:soldats|troops|people|personnes|euros?|dollars?|€|\$|%|km|habitants)\b")
 
 
@@ -64,7 +68,10 @@ def extract_dates(text: str, language: str | None = None) -> list[DateMention]:
     """Date mentions in ``text``, longest first where they overlap, in text order."""
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
+    has_digit = _DIGIT.search(text) is not None
     for kind, pattern in _PATTERNS:
+        if not has_digit and kind not in _WITHOUT_DIGITS:
+            continue
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
@@ -126,14 +133,19 @@ def resolve(mention: DateMention, published: datetime | None, language: str | No
             return None
         return resolved
     if mention.kind in ("weekday", "relative") and language and language != "und":
-        import dateparser  # loaded on first use
-
-        parsed = dateparser.parse(
-            mention.text, languages=[language],
-            settings={"RELATIVE_BASE": published, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False},
-        )
-        return parsed.date() if parsed is not None else None
+        return _resolve_relative(mention.text, language, published)
     return None
+
+
+@lru_cache(maxsize=16_384)  # "Friday" or "hier" recurs within an article: dateparser (~1 ms a call) runs once
+def _resolve_relative(text: str, language: str, published: datetime) -> date | None:
+    import dateparser  # loaded on first use
+
+    parsed = dateparser.parse(
+        text, languages=[language],
+        settings={"RELATIVE_BASE": published, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False},
+    )
+    return parsed.date() if parsed is not None else None
 
 
 class ExtractDates(Extractor):

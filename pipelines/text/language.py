@@ -146,6 +146,8 @@ def _apply_script_evidence(sample: str, candidates: list[langid.Candidate]) -> l
 
 
 def _dominant_east_asian_script(sample: str) -> str | None:
+    if not sample or max(sample) < "\u1100":  # no character of these scripts (max() runs in C)
+        return None
     hangul = kana = han = 0
     for char in sample:
         if "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff":

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from pipelines.text.paragraphs import Paragraph
 
@@ -99,6 +99,7 @@ def _supported(language: str) -> bool:
     return language in languages_info.language_order
 
 
+@lru_cache(maxsize=16_384)  # a site's bylines and a day's dates recur in every article: parsed once (~1 ms each)
 def _parse(text: str, language: str) -> datetime | None:
     import dateparser  # imported on first use: loading its locales costs ~0.3 s
 

@@ -175,6 +175,20 @@ def test_dates_in_french_and_english():
     assert extract_dates("8 000 soldats et 2024 euros", "fr") == []
 
 
+def test_weekdays_resolve_against_each_articles_own_date():
+    # Resolutions are memoized: the publication date is part of the key, so "Friday" of two articles
+    # published on other days resolves to two days; a paragraph without digits still has its weekdays.
+    from datetime import date, datetime
+
+    from pipelines.extract.dates import resolve
+
+    friday = extract_dates("Il est parti vendredi, hier soir.", "fr")
+    assert [(d.text, d.kind) for d in friday] == [("vendredi", "weekday"), ("hier", "relative")]
+    assert resolve(friday[0], datetime(2024, 3, 12, 9, 0), "fr") == date(2024, 3, 8)
+    assert resolve(friday[0], datetime(2024, 3, 20, 9, 0), "fr") == date(2024, 3, 15)
+    assert resolve(friday[1], datetime(2024, 3, 20, 9, 0), "fr") == date(2024, 3, 19)
+
+
 def test_a_quote_of_several_paragraphs_and_a_transcript():
     text = ("The mayor spoke for an hour.\n\n“We will build the new line before the end of the year, and nobody will "
             "stop us.\n\n“The money is there,” said Jane Miller, the mayor.\n\nA transcript follows:\n\n"
