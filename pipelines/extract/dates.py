@@ -52,6 +52,9 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 # Every kind but these needs a digit (a day or a year): in a text without one they are not searched.
 _WITHOUT_DIGITS = frozenset({"weekday", "relative"})
 _DIGIT = re.compile(r"\d")
+# ... and these a month's name at a word start: one search for one says whether to try the five.
+_WITH_MONTHS = frozenset({"date", "month", "day_month", "month_day"})
+_MONTH_WORD = re.compile(rf"\b{_MONTH}", re.IGNORECASE)
 _NOT_A_YEAR_AFTER = re.compile(r"^\s*(?:soldats|troops|people|personnes|euros?|dollars?|€|\$|%|km|habitants)\b")
 
 
@@ -69,8 +72,9 @@ def extract_dates(text: str, language: str | None = None) -> list[DateMention]:
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     has_digit = _DIGIT.search(text) is not None
+    has_month = has_digit and _MONTH_WORD.search(text) is not None
     for kind, pattern in _PATTERNS:
-        if not has_digit and kind not in _WITHOUT_DIGITS:
+        if (not has_digit and kind not in _WITHOUT_DIGITS) or (not has_month and kind in _WITH_MONTHS):
             continue
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):

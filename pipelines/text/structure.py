@@ -74,53 +74,53 @@ _TRAILING_CREDIT = re.compile(
 _SENTENCE_END = re.compile(r"\w[.…。][\"'»”’)」』]*\s*$")
 _INNER_SENTENCE_END = re.compile(r"[^\W\d_]{3}[.!?]\s+[A-ZÀ-Ý][^\W\d_]")
 _TERMINAL = re.compile(r"[.!?…:;»”\"')。！？：；」』）]\s*$")
-_BOILERPLATE_PATTERNS = re.compile(
-    "|".join(
-        [
-            # English
-            r"^you may also like", r"^leave a (?:comment|reply)", r"^this site uses akismet",
-            r"^(?:share|tweet|pin|email)(?: this)?(?: (?:article|story|post))?(?: on \w+)?\W*$",
-            r"^related(?: (?:posts|articles|stories|news))?\W*$", r"^read (?:more|also|next)\b",
-            r"^(?:sign up|subscribe)\b.{0,80}newsletter", r"newsletter\W*$", r"\bwe use cookies\b", r"^cookies?\b",
-            r"all rights reserved", r"^copyright\b", r"^©", r"^advertis(?:ement|ing)\W*$", r"^sponsored\W*$",
-            r"^anzeige\W*$", r"^publicidad\W*$", r"^pubblicit[aà]\W*$", r"^reader comments\W*$",
-            r"^(?:previous|next) (?:post|article)\b", r"^comments?\W*$", r"^(?:follow us|like us) on\b",
-            r"^click here\b", r"^recommended(?: for you)?\W*$", r"^trending(?: now)?\W*$",
-            r"^(?:sign (?:up|in)|log ?in|register|create an account)\b.{0,50}$", r"^related\s*:",
-            # French
-            r"^(?:lire|à lire) (?:aussi|également|la suite)\b", r"^voir aussi\b", r"^partager\b",
-            r"^abonnez[- ]vous\b", r"^inscrivez[- ]vous\b.{0,80}newsletter", r"tous droits réservés",
-            r"^laisser un commentaire", r"^(?:vous aimerez|vous pourriez) aussi\b", r"^publicité\W*$",
-            r"^articles? (?:similaires|liés|connexes)\W*$", r"^ce site utilise akismet",
-            r"\bnous utilisons des cookies\b", r"^suivez[- ]nous\b",
-            # German, Spanish, Italian, Portuguese
-            r"^(?:mehr|auch) (?:zum thema|lesen)\b", r"^teilen\W*$", r"alle rechte vorbehalten",
-            r"^(?:lee|leer) (?:también|más)\b", r"^compartir\W*$", r"todos los derechos reservados",
-            r"^(?:leggi|vedi) anche\b", r"^condividi\W*$", r"tutti i diritti riservati",
-            r"^(?:leia|veja) (?:também|mais)\b", r"^compartilhe\W*$", r"todos os direitos reservados",
-            # Share, comment, newsletter, "most read" and related-content prompts, more languages
-            r"^most (?:popular|read|viewed|shared)\W*$", r"^les plus (?:lus|partagés)\W*$",
-            r"^(?:artikel |beitrag )?teilen(?: auf \w+)?\W*$", r"^schreiben? (?:sie )?einen kommentar",
-            r"^kommentare?\W*$", r"^(?:jetzt )?(?:unseren |den )?newsletter(?: jetzt)? abonnieren",
-            r"^(?:meistgelesen|am meisten gelesen|meistgelesene artikel)\W*$", r"^das könnte sie auch interessieren",
-            r"^compartir(?: en \w+)?\W*$", r"^(?:deja|dejá|deje) (?:tu|un|su) comentario",
-            r"^(?:suscr[ií]bete|suscr[ií]base)\b", r"^(?:lo )?m[aá]s (?:le[ií]d|vist)[oa]s?\W*$",
-            r"^noticias relacionadas\W*$", r"^te puede interesar",
-            r"^condividi(?: su \w+)?\W*$", r"^lascia un commento", r"^iscriviti\b.{0,40}newsletter",
-            r"^(?:i )?pi[uù] lett[ie]\W*$", r"^articoli correlati\W*$",
-            r"^(?:compartilh|partilh)(?:e|ar)(?: n[oa] \w+)?\W*$", r"^deixe (?:um|seu|o seu) coment[aá]rio",
-            r"^(?:os )?mais lid[oa]s\W*$", r"^not[ií]cias relacionadas\W*$",
-            r"^deel (?:dit|via)\b", r"^lees (?:ook|meer)\b", r"^reageer\W*$", r"^meest gelezen\W*$",
-            r"^(?:schrijf je in|abonneer je)\b.{0,60}nieuwsbrief",
-            r"^udostępnij\W*$", r"^(?:przeczytaj|czytaj) (?:też|także|również)\b", r"^(?:zostaw|dodaj) komentarz",
-            r"^najczęściej czytane\W*$",
-            r"^dela(?: på \w+)?\W*$", r"^läs (?:också|mer)\b", r"^(?:lämna|skriv) en kommentar", r"^mest lästa\W*$",
-            r"^(?:læs|les) (?:også|mere|mer)\b", r"^mest (?:læste|leste)\W*$",
-            r"^paylaş\W*$", r"^yorum (?:yap|yaz)\b", r"^en çok okunanlar?\W*$", r"^ilgili haberler\W*$",
-        ]
-    ),
-    re.IGNORECASE,
-)
+# Prompts of page furniture (share, comment, newsletter, related content...), as lines or menu items.
+_BOILERPLATE_PROMPTS = [
+    # English
+    r"^you may also like", r"^leave a (?:comment|reply)", r"^this site uses akismet",
+    r"^(?:share|tweet|pin|email)(?: this)?(?: (?:article|story|post))?(?: on \w+)?\W*$",
+    r"^related(?: (?:posts|articles|stories|news))?\W*$", r"^read (?:more|also|next)\b",
+    r"^(?:sign up|subscribe)\b.{0,80}newsletter", r"newsletter\W*$", r"\bwe use cookies\b", r"^cookies?\b",
+    r"all rights reserved", r"^copyright\b", r"^©", r"^advertis(?:ement|ing)\W*$", r"^sponsored\W*$",
+    r"^anzeige\W*$", r"^publicidad\W*$", r"^pubblicit[aà]\W*$", r"^reader comments\W*$",
+    r"^(?:previous|next) (?:post|article)\b", r"^comments?\W*$", r"^(?:follow us|like us) on\b",
+    r"^click here\b", r"^recommended(?: for you)?\W*$", r"^trending(?: now)?\W*$",
+    r"^(?:sign (?:up|in)|log ?in|register|create an account)\b.{0,50}$", r"^related\s*:",
+    # French
+    r"^(?:lire|à lire) (?:aussi|également|la suite)\b", r"^voir aussi\b", r"^partager\b",
+    r"^abonnez[- ]vous\b", r"^inscrivez[- ]vous\b.{0,80}newsletter", r"tous droits réservés",
+    r"^laisser un commentaire", r"^(?:vous aimerez|vous pourriez) aussi\b", r"^publicité\W*$",
+    r"^articles? (?:similaires|liés|connexes)\W*$", r"^ce site utilise akismet",
+    r"\bnous utilisons des cookies\b", r"^suivez[- ]nous\b",
+    # German, Spanish, Italian, Portuguese
+    r"^(?:mehr|auch) (?:zum thema|lesen)\b", r"^teilen\W*$", r"alle rechte vorbehalten",
+    r"^(?:lee|leer) (?:también|más)\b", r"^compartir\W*$", r"todos los derechos reservados",
+    r"^(?:leggi|vedi) anche\b", r"^condividi\W*$", r"tutti i diritti riservati",
+    r"^(?:leia|veja) (?:também|mais)\b", r"^compartilhe\W*$", r"todos os direitos reservados",
+    # Share, comment, newsletter, "most read" and related-content prompts, more languages
+    r"^most (?:popular|read|viewed|shared)\W*$", r"^les plus (?:lus|partagés)\W*$",
+    r"^(?:artikel |beitrag )?teilen(?: auf \w+)?\W*$", r"^schreiben? (?:sie )?einen kommentar",
+    r"^kommentare?\W*$", r"^(?:jetzt )?(?:unseren |den )?newsletter(?: jetzt)? abonnieren",
+    r"^(?:meistgelesen|am meisten gelesen|meistgelesene artikel)\W*$", r"^das könnte sie auch interessieren",
+    r"^compartir(?: en \w+)?\W*$", r"^(?:deja|dejá|deje) (?:tu|un|su) comentario",
+    r"^(?:suscr[ií]bete|suscr[ií]base)\b", r"^(?:lo )?m[aá]s (?:le[ií]d|vist)[oa]s?\W*$",
+    r"^noticias relacionadas\W*$", r"^te puede interesar",
+    r"^condividi(?: su \w+)?\W*$", r"^lascia un commento", r"^iscriviti\b.{0,40}newsletter",
+    r"^(?:i )?pi[uù] lett[ie]\W*$", r"^articoli correlati\W*$",
+    r"^(?:compartilh|partilh)(?:e|ar)(?: n[oa] \w+)?\W*$", r"^deixe (?:um|seu|o seu) coment[aá]rio",
+    r"^(?:os )?mais lid[oa]s\W*$", r"^not[ií]cias relacionadas\W*$",
+    r"^deel (?:dit|via)\b", r"^lees (?:ook|meer)\b", r"^reageer\W*$", r"^meest gelezen\W*$",
+    r"^(?:schrijf je in|abonneer je)\b.{0,60}nieuwsbrief",
+    r"^udostępnij\W*$", r"^(?:przeczytaj|czytaj) (?:też|także|również)\b", r"^(?:zostaw|dodaj) komentarz",
+    r"^najczęściej czytane\W*$",
+    r"^dela(?: på \w+)?\W*$", r"^läs (?:också|mer)\b", r"^(?:lämna|skriv) en kommentar", r"^mest lästa\W*$",
+    r"^(?:læs|les) (?:også|mere|mer)\b", r"^mest (?:læste|leste)\W*$",
+    r"^paylaş\W*$", r"^yorum (?:yap|yaz)\b", r"^en çok okunanlar?\W*$", r"^ilgili haberler\W*$",
+]
+# One search of all of them tried every alternative at every offset; most hold at the start only
+# (``^``, no MULTILINE): those are tried there alone (``match``), the rest searched.
+_BOILERPLATE_AT_START = re.compile("|".join(p for p in _BOILERPLATE_PROMPTS if p.startswith("^")), re.IGNORECASE)
+_BOILERPLATE_ANYWHERE = re.compile("|".join(p for p in _BOILERPLATE_PROMPTS if not p.startswith("^")), re.IGNORECASE)
 _NON_WORD = re.compile(r"[\W\d_]+", re.UNICODE)
 # A labelled list of tags: "Tags: a, b", "Mots-clés : a ; b", "Schlagwörter: a | b" (en fr de es it pt nl).
 _TAG_LIST = re.compile(
@@ -156,7 +156,10 @@ MAX_PROMPT_CHARS = 300  # prompts and footers are short: prose paragraphs are no
 
 def is_boilerplate_pattern(text: str) -> bool:
     """A known prompt, as a line or a menu item (``* Share``, ``- Tweet``)."""
-    return len(text) <= MAX_PROMPT_CHARS and bool(_BOILERPLATE_PATTERNS.search(text.strip().lstrip("*-•· \t")))
+    if len(text) > MAX_PROMPT_CHARS:
+        return False
+    item = text.strip().lstrip("*-•· \t")
+    return _BOILERPLATE_AT_START.match(item) is not None or _BOILERPLATE_ANYWHERE.search(item) is not None
 
 
 def is_hashtag_line(text: str) -> bool:
