@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -120,10 +118,9 @@ def load_dump(
         if before is not None:
             delete_dump_rows(con, per_dump_table_names(), dump.dump_id)
         records = _with_progress(split, dump.path.stat().st_size, progress)
-        with _BackgroundWriter(con) as writer:
-            for documents, rejects in _batches(records, BATCH_ROWS, BATCH_BYTES):
-                writer.insert("documents", _documents_table(dump.dump_id, documents))
-                writer.insert("rejects", _rejects_table(dump.dump_id, rejects))
+        for documents, rejects in _batches(records, BATCH_ROWS, BATCH_BYTES):
+            insert_arrow(con, "documents", _documents_table(dump.dump_id, documents))
+            insert_arrow(con, "rejects", _rejects_table(dump.dump_id, rejects))
         _reject_duplicates(con, dump.dump_id, split.summary)
         insert_arrow(con, "dumps", _dump_table(dump, split.summary, config))
         _verify_byte_conservation(con, dump)
@@ -134,39 +131,6 @@ def load_dump(
             ).fetchall()
         )
     return LoadResult(dump.dump_id, dump.relative_path, False, split.summary, reasons)
-
-
-class _BackgroundWriter:
-    """Inserts Arrow batches on one other thread while this one splits the next: DuckDB releases
-    the GIL while it writes, so the load uses a second core. At most ``PENDING_BATCHES`` wait,
-    which keeps memory flat; leaving the block waits for every insert and raises the first error,
-    so the connection is this thread's again (to commit or roll back) once the block is left."""
-
-    PENDING_BATCHES = 2
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self._con = con
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="load-writer")
-        self._pending: deque[Future] = deque()
-
-    def __enter__(self) -> _BackgroundWriter:
-        return self
-
-    def insert(self, table: str, batch: pa.Table) -> None:
-        if batch.num_rows == 0:
-            return
-        while len(self._pending) >= self.PENDING_BATCHES:
-            self._pending.popleft().result()  # an insert's error stops the load here
-        self._pending.append(self._pool.submit(insert_arrow, self._con, table, batch))
-
-    def __exit__(self, *exc_info) -> None:
-        try:
-            for future in self._pending:
-                exception = future.exception()  # waits; the first error is raised below
-                if exception is not None and exc_info[1] is None:
-                    raise exception
-        finally:
-            self._pool.shutdown(wait=True)
 
 
 def _reject_duplicates(con: duckdb.DuckDBPyConnection, dump_id: str, summary: DumpSummary) -> None:

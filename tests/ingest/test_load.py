@@ -104,9 +104,9 @@ def test_connections_bound_duckdb_memory(tmp_path):
 
 
 @pytest.mark.parametrize("failing_batch", [1, 3])
-def test_a_failed_insert_on_the_writer_thread_fails_the_load_and_keeps_the_old_rows(con, tmp_path, monkeypatch,
+def test_a_failed_insert_fails_the_load_and_keeps_the_old_rows(con, tmp_path, monkeypatch,
                                                                                    failing_batch):
-    # Batches of 2 rows: several inserts are on the writer thread when one fails (the first, or a later one).
+    # Batches of 2 rows: the first insert fails, or a later one after others went in.
     old = format_dump([("old", "the rows of the last good load")], "banner").encode()
     load(con, tmp_path, old)
     monkeypatch.setattr(ingest, "BATCH_ROWS", 2)
@@ -127,7 +127,7 @@ def test_a_failed_insert_on_the_writer_thread_fails_the_load_and_keeps_the_old_r
     assert ingest.byte_conservation_violations(con, None) == []
 
 
-def test_batches_written_on_the_writer_thread_arrive_whole_and_in_order(con, tmp_path, monkeypatch):
+def test_a_dump_written_in_many_batches_arrives_whole_and_in_order(con, tmp_path, monkeypatch):
     monkeypatch.setattr(ingest, "BATCH_ROWS", 3)
     docs = [(f"doc{i:02d}", f"text number {i}") for i in range(40)]
     load(con, tmp_path, format_dump(docs, "banner").encode())
