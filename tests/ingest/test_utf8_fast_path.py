@@ -4,14 +4,16 @@ decoding), counted in place; each shortcut must give exactly what decoding and `
 from __future__ import annotations
 
 import duckdb
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.ingest.config import SplitConfig
+from pipelines.ingest.dialects import PRODUCER_DIALECTS
 from pipelines.ingest.dumpwriter import format_dump
 from pipelines.ingest.encoding import Utf8Check
 from pipelines.ingest.load import DumpFile, load_dump
-from pipelines.ingest.splitter import RejectReason, _is_blank
+from pipelines.ingest.splitter import Document, RejectReason, _is_blank, _Splitter
 from pipelines.ingest.words import count_words
 from pipelines.warehouse.schema import apply_schema
 from tests.ingest import split_support as support
@@ -92,3 +94,51 @@ def test_loaded_counts_are_those_of_the_decoded_text(tmp_path):
     rows = con.execute("SELECT name, text, n_chars, n_words FROM documents ORDER BY ordinal").fetchall()
     assert rows == [(n, t.replace("\r\n", "\n").replace("\r", "\n"), len(t.replace("\r\n", "\n")),
                      len(t.split())) for n, t in docs]
+
+
+# -- the splitter's one-step documents: the same records as the general path --------------------------
+
+# Lines that make a record anything but a plain document: blank, binary, gitingest's notes, controls,
+# marker look-alikes, CR, non-UTF-8 bytes; plus ordinary text of one to four bytes a character.
+SPLIT_LINES = st.sampled_from([
+    "", " ", "\t", "\u00a0", "\u3000", "[Empty file]", "[Binary file]", "Error reading file", "bin\x00ary",
+    "\x01\x02\x03\x04\x05\x06", "FILE: inner.txt", "=" * 48, "END FILE", "Déjà « vu »", "日本語",
+    "\U0001f600 emoji", "\x1c", "---", "```",
+]) | st.text(alphabet=st.sampled_from(TRICKY.replace("\r", "")), max_size=12)
+PLAIN_LINES = st.sampled_from(["Plain words here.", "Une ligne « française » !", "Zweite Zeile 日本語", "x" * 90])
+SPLIT_DIALECTS = support.DIALECTS + PRODUCER_DIALECTS
+
+
+@st.composite
+def plain_or_odd_dumps(draw):
+    dialect = draw(st.sampled_from(SPLIT_DIALECTS))
+    names = draw(st.lists(st.sampled_from("abcdefghijkl"), min_size=1, max_size=12))  # repeats: duplicate names
+    lines = PLAIN_LINES | PLAIN_LINES | SPLIT_LINES  # mostly plain documents
+    endings = st.sampled_from(["", "\n", "\n\n"])
+    docs = [(f"{name}.txt", "\n".join(draw(st.lists(lines, max_size=6))) + draw(endings)) for name in names]
+    preamble = draw(st.sampled_from(["", "Directory structure:\n└── a.txt\n\n", "notes\n"]))
+    raw = support.format_any(docs, dialect, preamble=preamble).encode("utf-8")
+    if draw(st.integers(0, 3)) == 0:  # a stray byte: not UTF-8, or a CR, from there on
+        at = draw(st.integers(0, len(raw)))
+        raw = raw[:at] + draw(st.sampled_from([b"\xff", b"\r", b"\r\n"])) + raw[at:]
+    chunk = draw(st.sampled_from([16, 300, support.MIB, support.MIB, support.MIB]))
+    limit = draw(st.sampled_from([10, 200, 10_000_000, 10_000_000]))
+    return dialect, raw, chunk, limit
+
+
+@given(plain_or_odd_dumps())
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_one_step_documents_are_the_general_paths_records(tmp_path, case):
+    dialect, raw, chunk, limit = case
+    path = support.write(tmp_path, raw)
+    config = support.config_for(dialect, chunk_bytes=chunk, max_document_bytes=limit)
+
+    def records_and_summary(one_step: bool):
+        with pytest.MonkeyPatch.context() as patch:
+            if not one_step:
+                patch.setattr(_Splitter, "_fast_documents_possible", lambda self: False)
+            with support.sniff_bytes(chunk):
+                records, summary = support.split(path, config)
+        return [(r, r.text if isinstance(r, Document) else None) for r in records], summary
+
+    assert records_and_summary(True) == records_and_summary(False)
