@@ -22,7 +22,9 @@ import gzip
 import hashlib
 import re
 import zlib
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import AnyStr, BinaryIO
@@ -180,18 +182,43 @@ class _OpenRecord:
 
 
 class _HashingReader:
-    """Wraps a binary file, hashing and counting the bytes read from it."""
+    """Wraps a binary file, hashing and counting the bytes read from it.
+
+    The hashing runs on a thread of its own (hashlib releases the GIL): the file's SHA-256 then
+    costs the splitter nothing but a hand-over per read. Reads are hashed in order, a few at most
+    waiting, so memory stays bounded; ``hexdigest`` waits for the last one.
+    """
+
+    _MAX_WAITING = 4
 
     def __init__(self, raw: BinaryIO) -> None:
         self._raw = raw
-        self.sha256 = hashlib.sha256()
+        self._sha256 = hashlib.sha256()
+        self._hasher: ThreadPoolExecutor | None = None
+        self._waiting: deque[Future] = deque()
         self.size = 0
 
     def read(self, n: int = -1) -> bytes:
         data = self._raw.read(n)
-        self.sha256.update(data)
+        if len(self._waiting) >= self._MAX_WAITING:
+            self._waiting.popleft().result()
+        if self._hasher is None:
+            self._hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dump-sha256")
+        self._waiting.append(self._hasher.submit(self._sha256.update, data))  # one worker: in order
         self.size += len(data)
         return data
+
+    def hexdigest(self) -> str:
+        """The SHA-256 of everything read (reads must be over)."""
+        self.close()
+        return self._sha256.hexdigest()
+
+    def close(self) -> None:
+        if self._hasher is not None:
+            self._hasher.shutdown(wait=True)
+            self._hasher = None
+        while self._waiting:
+            self._waiting.popleft().result()
 
     def readable(self) -> bool:
         return True
@@ -224,7 +251,7 @@ class DumpSplit:
                 yield from _Splitter(stream, self.config, self.summary).run()
             finally:
                 hashing.drain()
-                self.summary.sha256 = hashing.sha256.hexdigest()
+                self.summary.sha256 = hashing.hexdigest()
                 self.summary.file_size_bytes = hashing.size
 
     def _open_stream(self, hashing: _HashingReader):
