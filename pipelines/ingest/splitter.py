@@ -509,7 +509,7 @@ class _Splitter:
         body = buf[pos:body_end]
         if not self._plainly_text(buf, pos, body_end) and self._classify(record, body, None)[0] is not None:
             return None
-        lines = buf.count(b"\n", pos, start)
+        lines = buf.count(b"\n", pos, start)  # no CR: every line end is one LF
         self.ordinal += 1
         self.summary.n_documents += 1
         document = Document(
@@ -520,7 +520,7 @@ class _Splitter:
         )
         marker_start = self.offset + start - pos
         self.offset = marker_start + (end - start)
-        self.line += lines + _count_terminators(buf[start:end])
+        self.line += buf.count(b"\n", pos, end)  # the text's lines and the marker's
         self.n_opened += 1
         if self.listed_names:
             self.seen_names.add(name)
