@@ -34,6 +34,7 @@ from pipelines.warehouse.connection import (
     connect,
     cursor,
     retry_conflicts,
+    sql_literal,
     with_backoff,
 )
 from pipelines.warehouse.tables import quote_identifier
@@ -52,11 +53,6 @@ _ATTACHED_LOCK = threading.Lock()
 def redact(conninfo: str) -> str:
     """``host=db password=s3cret`` -> ``host=db password=***`` (also ``postgresql://u:s3cret@h/db``)."""
     return _URI_PASSWORD.sub(r"\1***\3", _PASSWORD.sub(r"\1***", conninfo))
-
-
-def sql_literal(text: str) -> str:
-    """A single-quoted SQL string literal, for the statements DuckDB takes no parameters in (ATTACH)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)

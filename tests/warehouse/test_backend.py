@@ -44,3 +44,21 @@ def test_an_unreachable_catalog_fails_naming_it_without_its_password(tmp_path, c
     assert cli.main(["migrate", "--warehouse", spec, "--lake-data", str(Path(tmp_path))]) == 2
     err = capsys.readouterr().err
     assert "cannot attach the lake" in err and "hunter2" not in err
+
+
+@pytest.mark.parametrize("name", ["warehouse.duckdb", "it's memory.duckdb", "memory.duckdb"])
+def test_a_writer_fills_row_groups_of_row_group_size_and_readers_see_its_catalog(tmp_path, name):
+    """A writer attaches the file with ROW_GROUP_SIZE (a big load is then written as it comes instead
+    of held in memory), whatever its name; a read-only connection sees the same tables."""
+    from pipelines.warehouse.connection import ROW_GROUP_SIZE, connect
+
+    path = tmp_path / name
+    with connect(path) as con:
+        con.execute("CREATE TABLE t AS SELECT range AS i FROM range(?)", [ROW_GROUP_SIZE * 2 + 5])
+        sizes = con.execute("SELECT row_group_id, max(count) FROM pragma_storage_info('t') "
+                            "WHERE column_name = 'i' GROUP BY ALL ORDER BY 1").fetchall()
+        catalog = con.execute("SELECT current_database()").fetchone()[0]
+    assert [size for _, size in sizes] == [ROW_GROUP_SIZE, ROW_GROUP_SIZE, 5]
+    assert catalog == ("warehouse" if path.stem == "memory" else path.stem)
+    with connect(path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM t").fetchone() == (ROW_GROUP_SIZE * 2 + 5,)
