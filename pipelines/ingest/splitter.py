@@ -520,7 +520,7 @@ class _Splitter:
         )
         marker_start = self.offset + start - pos
         self.offset = marker_start + (end - start)
-        self.line += buf.count(b"\n", pos, end)  # the text's lines and the marker's
+        self.line += lines + buf.count(b"\n", start, end)  # the text's lines and the marker's
         self.n_opened += 1
         if self.listed_names:
             self.seen_names.add(name)
