@@ -204,7 +204,12 @@ class _HashingReader:
             self._waiting.popleft().result()
         if self._hasher is None:
             self._hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dump-sha256")
-        self._waiting.append(self._hasher.submit(self._sha256.update, data))  # one worker: in order
+        try:
+            self._waiting.append(self._hasher.submit(self._sha256.update, data))  # one worker: in order
+        except RuntimeError:  # the interpreter is shutting down (a split abandoned, finalized at exit)
+            while self._waiting:
+                self._waiting.popleft().result()
+            self._sha256.update(data)
         self.size += len(data)
         return data
 

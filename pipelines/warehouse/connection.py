@@ -116,9 +116,12 @@ def connect(
 
 def _attach_for_writing(path: Path, config: dict) -> duckdb.DuckDBPyConnection:
     """The file attached to an in-memory DuckDB with ``ROW_GROUP_SIZE`` (an ATTACH option only), under the
-    catalog name ``duckdb.connect(path)`` would give it (its stem), and made the default catalog."""
+    catalog name ``duckdb.connect(path)`` would give it (its stem), and made the default catalog.
+
+    Spills go next to the file, as ``duckdb.connect(path)`` puts them: an in-memory DuckDB's default is
+    ``.tmp`` in the working directory, whose fixed file names two writers started there would share."""
     catalog = path.stem if path.stem.lower() not in _RESERVED_CATALOGS else "warehouse"
-    con = duckdb.connect(config=config)
+    con = duckdb.connect(config={**config, "temp_directory": f"{path}.tmp"})
     try:
         con.execute(f"ATTACH {sql_literal(str(path))} AS {quote_identifier(catalog)} "
                     f"(ROW_GROUP_SIZE {int(ROW_GROUP_SIZE)})")

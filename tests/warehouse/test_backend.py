@@ -58,7 +58,9 @@ def test_a_writer_fills_row_groups_of_row_group_size_and_readers_see_its_catalog
         sizes = con.execute("SELECT row_group_id, max(count) FROM pragma_storage_info('t') "
                             "WHERE column_name = 'i' GROUP BY ALL ORDER BY 1").fetchall()
         catalog = con.execute("SELECT current_database()").fetchone()[0]
+        spills = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
     assert [size for _, size in sizes] == [ROW_GROUP_SIZE, ROW_GROUP_SIZE, 5]
+    assert spills == f"{path}.tmp"  # next to the file, not in a shared ./.tmp of the working directory
     assert catalog == ("warehouse" if path.stem == "memory" else path.stem)
     with connect(path, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM t").fetchone() == (ROW_GROUP_SIZE * 2 + 5,)
