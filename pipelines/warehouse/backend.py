@@ -18,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,6 +50,17 @@ _URI_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]+:)([^@\s]+)(@)")
 # One DuckDB per process and lake that keeps the lake attached: (pid, connection) by lake and settings.
 _ATTACHED: dict[tuple, tuple[int, duckdb.DuckDBPyConnection]] = {}
 _ATTACHED_LOCK = threading.Lock()
+
+
+def spill_config(memory_limit: str | None) -> dict[str, str]:
+    """DuckDB settings of an in-memory connection (the lake's): its memory limit, and a spill directory of
+    its own under the system's temporary directory. DuckDB's default, ``.tmp`` in the working directory,
+    holds files of fixed names, which the writer processes a lake allows, started in one directory, would
+    share; DuckDB creates the directory when it first spills and removes it when the connection closes."""
+    config = {"temp_directory": os.path.join(tempfile.gettempdir(), f"corpus-duckdb-{uuid.uuid4().hex}")}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    return config
 
 
 def redact(conninfo: str) -> str:
@@ -149,7 +162,7 @@ class LakeWarehouse:
 
     def _attach(self, *, read_only: bool, snapshot_version: int | None, attempts: int, memory_limit: str | None,
                 first_wait: float) -> duckdb.DuckDBPyConnection:
-        con = duckdb.connect(config={"memory_limit": memory_limit} if memory_limit else {})
+        con = duckdb.connect(config=spill_config(memory_limit))
         try:
             extensions.load(con, "ducklake", "postgres", *(["httpfs"] if self.in_bucket else []))
             if self.in_bucket:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -103,6 +105,15 @@ def test_a_lake_is_migrated_once_not_by_every_connection(lake):
     assert cli.main(["migrate", "--warehouse", lake.spec, "--lake-data", lake.data]) == 0
     with resource.connection() as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+
+
+def test_lake_connections_spill_to_a_directory_of_their_own_not_the_working_directory(lake):
+    """Many writer processes may share a lake, and a working directory: each DuckDB spills apart."""
+    backend = parse_warehouse(lake.spec, lake.data)
+    with backend.connect() as writer, backend.connect(read_only=True) as reader:
+        spills = [con.execute("SELECT current_setting('temp_directory')").fetchone()[0] for con in (writer, reader)]
+    assert len(set(spills)) == 2
+    assert all(Path(spill).parent == Path(tempfile.gettempdir()) for spill in spills)
 
 
 ARTICLE = ("{city} council approves new budget\n\nBy Jane Miller\n\nThe council of {city} approved a budget of "
