@@ -172,21 +172,25 @@ class Dialect:
 
     def framing(self, kind: str, fence: AnyStr | None = None) -> re.Pattern | None:
         """The compiled ``close``, ``final`` or ``after_preamble`` pattern (for this fence)."""
-        if self.spec is None or getattr(self.spec, kind) is None:
-            return None
-        if isinstance(fence, bytes):
-            fence = fence.decode("ascii")
-        key = (kind, fence)
-        if key not in self._framing:
+        key = (kind, fence)  # asked for at every marker: the fence as it comes (bytes or str)
+        compiled = self._framing.get(key)
+        if compiled is None:
+            if self.spec is None or getattr(self.spec, kind) is None:
+                return None
             source = getattr(self.spec, kind)
             if "{fence}" in source:
-                source = source.replace("{fence}", re.escape(fence or "```"))
-            self._framing[key] = _compile(source, self.as_bytes, "utf-8")
-        return self._framing[key]
+                text_fence = fence.decode("ascii") if isinstance(fence, bytes) else fence
+                source = source.replace("{fence}", re.escape(text_fence or "```"))
+            compiled = self._framing[key] = _compile(source, self.as_bytes, "utf-8")
+        return compiled
+
+    def close_window(self, fence: AnyStr | None = None) -> int:
+        """How far back from a marker its record's closing framing is looked for."""
+        return CLOSE_WINDOW + 2 * len(fence or "")
 
     def framing_start(self, text: AnyStr, kind: str, fence: AnyStr | None = None) -> int | None:
         """Where the ``kind`` framing that ends ``text`` starts in it (None: ``text`` does not end so)."""
-        width = CLOSE_WINDOW + 2 * len(fence or "") if kind == "close" else MAX_FRAMING_BYTES
+        width = self.close_window(fence) if kind == "close" else MAX_FRAMING_BYTES
         tail = text[-width:]
         match = self.framing(kind, fence).search(tail)
         return None if match is None else len(text) - len(tail) + match.start()

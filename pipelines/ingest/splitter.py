@@ -750,8 +750,7 @@ class _Splitter:
         """
         record = self.record
         if dialect.is_producer:
-            before = self._before(buf, pos, match.start())
-            return not self._producer_marker(record, before, match, dialect, pos)
+            return not self._producer_marker(record, buf, pos, match, dialect)
         if not self.listed_names or record.name is None:
             return False
         before = self._before(buf, pos, match.start())
@@ -760,21 +759,35 @@ class _Splitter:
             return False
         return _trailing_terminator_count(before[-12:], 3) < 3
 
-    def _producer_marker(self, record: _OpenRecord, before: AnyStr, match: re.Match, dialect: Dialect,
-                         pos: int) -> bool:
+    def _producer_marker(self, record: _OpenRecord, buf: AnyStr, pos: int, match: re.Match,
+                         dialect: Dialect) -> bool:
         if record.name is None:  # the first file: after the producer's preamble
             if dialect.spec.after_preamble == "":
                 return record.size == 0 and match.start() == pos
+            before = self._before(buf, pos, match.start())
             whole = record.units + (match.start() - pos) <= len(before)
             rule = dialect.framing("after_preamble")
             return rule.search(before) is not None and (whole or not dialect.spec.after_preamble.startswith("\\A"))
-        close = dialect.framing_start(before, "close", record.fence)
-        if close is None:
+        close_length = self._close_length(record, buf, pos, match.start(), dialect)
+        if close_length is None:
             return False
-        record.close_length = len(before) - close  # what _close_record strips, without a second search
+        record.close_length = close_length  # what _close_record strips, without a second search
         if dialect.spec.indexed and int(match.group("index")) != self.n_opened + 1:
             return False
         return not self.listed_names or dialect.marker_name(match, self.encoding.codec) in self.listed_names
+
+    def _close_length(self, record: _OpenRecord, buf: AnyStr, pos: int, start: int, dialect: Dialect) -> int | None:
+        """How long the closing framing that ends the open record's text before ``start`` is (None: the
+        text does not end so). Every record's second marker-like line asks (a fenced producer's closing
+        fence looks like an opening marker's second line): where the window lies in ``buf``, it is searched
+        in place, without copying the text before it."""
+        width = dialect.close_window(record.fence)
+        if start - pos >= width:
+            found = dialect.framing("close", record.fence).search(buf, start - width, start)
+            return None if found is None else start - found.start()
+        before = self._before(buf, pos, start)
+        close = dialect.framing_start(before, "close", record.fence)
+        return None if close is None else len(before) - close
 
     def _finish(self, truncated: bool):
         if self.decoder is not None and not truncated:
