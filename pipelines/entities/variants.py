@@ -20,7 +20,7 @@ spelling (ties: the name in code-point order), so any load order gives the same 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel, Levenshtein
@@ -49,6 +49,9 @@ class Spelling:
     neighbours: frozenset[str]
 
 
+_Named = tuple["Spelling", list[str]]  # a spelling and its folded words
+
+
 @dataclass(frozen=True)
 class Merge:
     entity_id: str
@@ -67,9 +70,12 @@ def may_be_transliteration(entity_type: str, name: str) -> bool:
 
 def variant_reason(a: Spelling, b: Spelling) -> str | None:
     """Why ``a`` and ``b`` are one entity, or None."""
+    return _reason(a, _words(a.name), b, _words(b.name))
+
+
+def _reason(a: Spelling, words_a: list[str], b: Spelling, words_b: list[str]) -> str | None:
     if a.type != b.type or a.type not in MERGED_TYPES:
         return None
-    words_a, words_b = _words(a.name), _words(b.name)
     if len(words_a) != len(words_b) or words_a == words_b:
         return None
     pairs = list(zip(words_a, words_b, strict=True))
@@ -111,11 +117,11 @@ def find_merges(spellings: Iterable[Spelling]) -> list[Merge]:
     """The merges among ``spellings``: each variant's id into its group's most mentioned spelling."""
     spellings = _one_per_id(spellings)
     # Variants share their type and every word's first letter: only names in one block are compared.
-    blocks: dict[tuple[str, str], list[Spelling]] = defaultdict(list)
+    blocks: dict[tuple[str, str], list[tuple[Spelling, list[str]]]] = defaultdict(list)
     for spelling in spellings:
         words = _words(spelling.name)
         if spelling.type in MERGED_TYPES and words:
-            blocks[(spelling.type, "".join(w[0] for w in words))].append(spelling)
+            blocks[(spelling.type, "".join(w[0] for w in words))].append((spelling, words))
     parent = {s.entity_id: s.entity_id for s in spellings}
     reasons: dict[str, str] = {}
 
@@ -125,13 +131,12 @@ def find_merges(spellings: Iterable[Spelling]) -> list[Merge]:
         return entity_id
 
     for block in blocks.values():
-        for i, a in enumerate(block):
-            for b in block[i + 1:]:
-                reason = variant_reason(a, b)
-                if reason is not None and root(a.entity_id) != root(b.entity_id):
-                    parent[root(b.entity_id)] = root(a.entity_id)
-                    reasons.setdefault(b.entity_id, reason)
-                    reasons.setdefault(a.entity_id, reason)
+        for a, words_a, b, words_b in _candidate_pairs(block):
+            reason = _reason(a, words_a, b, words_b)
+            if reason is not None and root(a.entity_id) != root(b.entity_id):
+                parent[root(b.entity_id)] = root(a.entity_id)
+                reasons.setdefault(b.entity_id, reason)
+                reasons.setdefault(a.entity_id, reason)
     groups: dict[str, list[Spelling]] = defaultdict(list)
     for spelling in spellings:
         groups[root(spelling.entity_id)].append(spelling)
@@ -142,3 +147,25 @@ def find_merges(spellings: Iterable[Spelling]) -> list[Merge]:
         head = max(members, key=lambda s: (s.n_mentions, s.name, s.entity_id))
         merges.extend(Merge(s.entity_id, head.entity_id, reasons[s.entity_id]) for s in members if s is not head)
     return sorted(merges, key=lambda m: m.entity_id)
+
+
+def _candidate_pairs(block: list[_Named]) -> Iterator[tuple[Spelling, list[str], Spelling, list[str]]]:
+    """The pairs of one block (same type and initials, so as many words) that may be variants, in the
+    order of all pairs (each spelling with those after it): names of three words or more, every pair
+    (a transliteration may change their lengths); shorter names, only pairs at most ``MAX_SLIP_EDITS``
+    letters apart in length (edits cannot be fewer), found by length instead of comparing all pairs."""
+    if len(block[0][1]) >= MIN_TRANSLITERATION_WORDS:
+        for i, (a, words_a) in enumerate(block):
+            for b, words_b in block[i + 1:]:
+                yield a, words_a, b, words_b
+        return
+    letters = [sum(map(len, words)) for _, words in block]
+    by_letters: dict[int, list[int]] = defaultdict(list)
+    for index, count in enumerate(letters):
+        by_letters[count].append(index)
+    for i, (a, words_a) in enumerate(block):
+        near = sorted(j for count in range(letters[i] - MAX_SLIP_EDITS, letters[i] + MAX_SLIP_EDITS + 1)
+                      for j in by_letters.get(count, ()) if j > i)
+        for j in near:
+            b, words_b = block[j]
+            yield a, words_a, b, words_b

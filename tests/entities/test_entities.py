@@ -297,3 +297,36 @@ def test_demonyms_roman_numerals_and_ocr_fragments_are_not_names():
         found("Mediterranean", "LOC"), found("Hussain", "PER"), found("Suisse", "LOC"), found("UN", "ORG"),
     ])
     assert [m.text for m in kept] == ["Xi Jinping", "Xi", "Fed", "Mediterranean", "Hussain", "Suisse", "UN"]
+
+
+def test_variant_merges_found_by_length_are_those_of_comparing_every_pair(monkeypatch):
+    """find_merges compares two-word names only when their lengths allow two edits: the merges and
+    their reasons are those of every pair compared, in the same order."""
+    import random
+
+    from pipelines.entities import variants
+
+    rng = random.Random(7)
+
+    def word(initial: str) -> str:
+        return initial + "".join(rng.choice("aeinorst") for _ in range(rng.randint(2, 8)))
+
+    spellings = []
+    for n in range(600):
+        words = [word(initial) for initial in rng.choice(["JS", "JS", "KJU", "AB"])]
+        if spellings and rng.random() < 0.3:  # a slip of an earlier name: one letter added or changed
+            earlier = spellings[rng.randrange(len(spellings))].name.split()
+            k = rng.randrange(len(earlier))
+            earlier[k] = earlier[k] + rng.choice("aeinorst") if rng.random() < 0.5 else earlier[k][:-1] + "z"
+            words = earlier
+        spellings.append(variants.Spelling(f"id{n:04d}", rng.choice(["PER", "LOC"]), " ".join(words),
+                                           rng.randint(1, 5), frozenset(f"n{rng.randrange(6)}" for _ in range(3))))
+
+    def every_pair(block):
+        for i, (a, words_a) in enumerate(block):
+            for b, words_b in block[i + 1:]:
+                yield a, words_a, b, words_b
+
+    found = variants.find_merges(spellings)
+    monkeypatch.setattr(variants, "_candidate_pairs", every_pair)
+    assert found == variants.find_merges(spellings) and len(found) > 20
