@@ -23,6 +23,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import Indel, Levenshtein
 
 from pipelines.entities.gazetteer import fold
@@ -35,6 +37,7 @@ MAX_SYLLABLE = 4  # the differing words of a transliteration: romanized syllable
 MIN_NAME_SIMILARITY = 0.7
 MIN_SHARED_NEIGHBOURS = 2
 MIN_TRANSLITERATION_WORDS = 3
+_CDIST_CELLS = 4_000_000  # name distances computed at once (int32: 16 MB), a slice of rows at a time
 
 
 @dataclass(frozen=True)
@@ -151,21 +154,24 @@ def find_merges(spellings: Iterable[Spelling]) -> list[Merge]:
 
 def _candidate_pairs(block: list[_Named]) -> Iterator[tuple[Spelling, list[str], Spelling, list[str]]]:
     """The pairs of one block (same type and initials, so as many words) that may be variants, in the
-    order of all pairs (each spelling with those after it): names of three words or more, every pair
-    (a transliteration may change their lengths); shorter names, only pairs at most ``MAX_SLIP_EDITS``
-    letters apart in length (edits cannot be fewer), found by length instead of comparing all pairs."""
+    order of all pairs (each spelling with those after it). Names of three words or more: every pair
+    (a transliteration may change their lengths). Shorter names can only be spelling slips, at most
+    ``MAX_SLIP_EDITS`` letters apart, so their whole names are too (the word-by-word edits are one edit
+    script of the names): those pairs are found by rapidfuzz's ``cdist`` (C++, every core) a slice of
+    rows at a time, not by comparing each pair in Python."""
     if len(block[0][1]) >= MIN_TRANSLITERATION_WORDS:
         for i, (a, words_a) in enumerate(block):
             for b, words_b in block[i + 1:]:
                 yield a, words_a, b, words_b
         return
-    letters = [sum(map(len, words)) for _, words in block]
-    by_letters: dict[int, list[int]] = defaultdict(list)
-    for index, count in enumerate(letters):
-        by_letters[count].append(index)
-    for i, (a, words_a) in enumerate(block):
-        near = sorted(j for count in range(letters[i] - MAX_SLIP_EDITS, letters[i] + MAX_SLIP_EDITS + 1)
-                      for j in by_letters.get(count, ()) if j > i)
-        for j in near:
-            b, words_b = block[j]
-            yield a, words_a, b, words_b
+    if len(block) < 2:
+        return
+    names = [" ".join(words) for _, words in block]
+    rows = max(1, _CDIST_CELLS // len(names))
+    for first in range(0, len(block), rows):
+        distances = process.cdist(names[first:first + rows], names, scorer=Levenshtein.distance,
+                                  score_cutoff=MAX_SLIP_EDITS, dtype=np.int32, workers=-1)
+        for row, column in zip(*np.nonzero(distances <= MAX_SLIP_EDITS), strict=True):  # row-major order
+            i, j = first + int(row), int(column)
+            if j > i:
+                yield block[i][0], block[i][1], block[j][0], block[j][1]

@@ -299,9 +299,10 @@ def test_demonyms_roman_numerals_and_ocr_fragments_are_not_names():
     assert [m.text for m in kept] == ["Xi Jinping", "Xi", "Fed", "Mediterranean", "Hussain", "Suisse", "UN"]
 
 
-def test_variant_merges_found_by_length_are_those_of_comparing_every_pair(monkeypatch):
-    """find_merges compares two-word names only when their lengths allow two edits: the merges and
-    their reasons are those of every pair compared, in the same order."""
+def test_variant_merges_found_by_distance_are_those_of_comparing_every_pair(monkeypatch):
+    """find_merges compares two-word names only where their whole names are two edits apart or less
+    (rapidfuzz's cdist, a slice of rows at a time): the merges and their reasons are those of every
+    pair compared, in the same order, whatever the slices."""
     import random
 
     from pipelines.entities import variants
@@ -328,5 +329,7 @@ def test_variant_merges_found_by_length_are_those_of_comparing_every_pair(monkey
                 yield a, words_a, b, words_b
 
     found = variants.find_merges(spellings)
+    monkeypatch.setattr(variants, "_CDIST_CELLS", 700)  # slices of a few rows
+    assert variants.find_merges(spellings) == found
     monkeypatch.setattr(variants, "_candidate_pairs", every_pair)
     assert found == variants.find_merges(spellings) and len(found) > 20
