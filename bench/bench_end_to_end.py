@@ -16,6 +16,8 @@ Run:  .venv/bin/python bench/bench_end_to_end.py [--documents 1000] [--small-dum
    reported apart, not in the floor.
 4. Prints floor / pipeline (CPU seconds; the target is >= 0.8 on 1,000 documents).
 
+``--repeat K`` runs materialize (each into a new warehouse) and the floor K times, alternately, and reports
+the lowest CPU of each (and each round's ratio): this VM's speed moves by 10-30 % within minutes.
 ``--small-dumps K`` also times K dumps of two documents each in one ``materialize`` and reports the
 cost per dump beyond the first. Results go to bench/out/end_to_end.json.
 """
@@ -150,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small-dumps", type=int, default=0, help="also time this many two-document dumps")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "eval-data")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "end_to_end.json")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="materialize (into a new warehouse) and the floor this many times, alternately: on a "
+                             "noisy machine the lowest CPU of each is reported, and each pair's ratio")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
     raw = work / "raw"
@@ -160,22 +165,42 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(documents)} documents, {words:,} words, "
           + ", ".join(f"{lang}={sum(1 for d in documents if d[1] == lang)}" for lang in MIX))
 
-    wall, cpu = timed_materialize(raw, work / "corpus.duckdb")
-    rerun_wall, _ = timed_materialize(raw, work / "corpus.duckdb")
-    floor = library_floor(documents)
-    floor_cpu = sum(v for k, v in floor.items() if not k.startswith("load "))
+    runs = []  # (wall, cpu, floor) of each round: a materialize, then the floor, minutes apart at most
+    for round_ in range(max(args.repeat, 1)):
+        wall, cpu = timed_materialize(raw, work / f"corpus-{round_}.duckdb")
+        if round_ == 0:
+            rerun_wall, _ = timed_materialize(raw, work / "corpus-0.duckdb")
+        runs.append((wall, cpu, library_floor(documents)))
+    if len(runs) > 1:
+        for number, (run_wall, run_cpu, run_floor) in enumerate(runs, start=1):
+            run_floor_cpu = sum(v for k, v in run_floor.items() if not k.startswith("load "))
+            print(f"round {number}: materialize {run_wall:6.2f} s wall {run_cpu:6.2f} s CPU;"
+                  f" floor {run_floor_cpu:6.2f} s; ratio {run_floor_cpu / run_cpu:.3f}")
+    wall, cpu = min(((run_wall, run_cpu) for run_wall, run_cpu, _ in runs), key=lambda run: run[1])
+    loads = {k: v for k, v in runs[0][2].items() if k.startswith("load ")}  # loaded once: the first round's
+    floor = min(({k: v for k, v in run_floor.items() if not k.startswith("load ")} for _, _, run_floor in runs),
+                key=lambda f: sum(f.values()))
+    floor_cpu = sum(floor.values())
+    load_cpu = sum(loads.values())
+    floor = {**loads, **floor}
     report = {
         "documents": len(documents), "words": words, "cores": os.cpu_count(),
         "materialize_wall_s": round(wall, 2), "materialize_cpu_s": round(cpu, 2),
         "documents_per_s": round(len(documents) / wall, 1), "unchanged_rerun_wall_s": round(rerun_wall, 2),
         "floor": {k: round(v, 2) for k, v in floor.items()}, "floor_cpu_s": round(floor_cpu, 2),
         "floor_over_pipeline_cpu": round(floor_cpu / cpu, 3),
+        "floor_with_model_loads_over_pipeline_cpu": round((floor_cpu + load_cpu) / cpu, 3),
+        "rounds": [{"materialize_wall_s": round(w, 2), "materialize_cpu_s": round(c, 2),
+                    "floor_cpu_s": round(sum(v for k, v in f.items() if not k.startswith("load ")), 2)}
+                   for w, c, f in runs],
     }
     print(f"materialize      {wall:7.2f} s wall  {cpu:7.2f} s CPU  ({len(documents) / wall:.1f} documents/s)")
     print(f"unchanged rerun  {rerun_wall:7.2f} s wall")
     for key, value in floor.items():
         print(f"  {key:28} {value:7.2f} s CPU")
     print(f"libraries' floor {floor_cpu:7.2f} s CPU; floor / pipeline = {floor_cpu / cpu:.3f} (target >= 0.8)")
+    print(f"(info) with the models' load counted in the floor too ({load_cpu:.2f} s): "
+          f"{(floor_cpu + load_cpu) / cpu:.3f}")
     if args.small_dumps:
         report["small_dumps"] = small_dumps(args.small_dumps, work)
         small = report["small_dumps"]
