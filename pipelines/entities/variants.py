@@ -120,7 +120,7 @@ def find_merges(spellings: Iterable[Spelling]) -> list[Merge]:
     """The merges among ``spellings``: each variant's id into its group's most mentioned spelling."""
     spellings = _one_per_id(spellings)
     # Variants share their type and every word's first letter: only names in one block are compared.
-    blocks: dict[tuple[str, str], list[tuple[Spelling, list[str]]]] = defaultdict(list)
+    blocks: dict[tuple[str, str], list[_Named]] = defaultdict(list)
     for spelling in spellings:
         words = _words(spelling.name)
         if spelling.type in MERGED_TYPES and words:

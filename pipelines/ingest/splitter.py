@@ -457,11 +457,10 @@ class _Splitter:
             match = dialect.find(buf, search, at_line_start)
             if match is None or match.start() >= cut:
                 break
-            # (Only a producer's evidence or a tree of file names can make a marker text.)
-            if (dialect.is_producer or self.listed_names) and self._is_text(buf, pos, match, dialect):
+            if self._is_text(buf, pos, match, dialect):
                 search = match.start() + 1  # a marker-like run of lines inside a document: its text
                 continue
-            end = dialect.marker_end(buf, match) if dialect.whole_line_check else match.end()
+            end = dialect.marker_end(buf, match)
             if fast and (document := self._fast_document(buf, pos, match, end)) is not None:
                 pos = search = end
                 yield document
@@ -546,7 +545,7 @@ class _Splitter:
         if end - start < 1200 and self.dialect.name == "gitingest":
             return False
         sample = buf[start : min(end, start + _CONTROL_SAMPLE)]
-        return len(sample) - len(sample.translate(None, _CONTROL_BYTES)) <= _BINARY_CONTROL_SHARE * len(sample)
+        return _count_control(sample) <= _BINARY_CONTROL_SHARE * len(sample)
 
     # -- records ---------------------------------------------------------------
 

@@ -31,8 +31,9 @@ DEFAULT_MEMORY_LIMIT = "512MB"
 # Rows per row group of the tables a writer fills (DuckDB's default: 122,880, not kept in the file, so
 # every writer attaches with it). A transaction's rows stay in memory until their row group is full:
 # 122,880 news articles are ~500 MB of text, which under the memory limit spill to temporary files
-# and back. A quarter of that is written as it comes (`bench/bench_split.py`: a 500 MB load's
-# inserts and commit 3.7 s -> 1.9 s), and gives analysts' scans four times as many units to share out.
+# and back. A quarter of that is written as it comes (a 500 MB dump's batches, inserts and commit:
+# 3.7 s -> 1.9 s; `bench/bench_split.py` load 40-45 -> 61-65 MB/s), and gives analysts' scans four
+# times as many units to share out.
 ROW_GROUP_SIZE = 32_768
 _RESERVED_CATALOGS = frozenset({"memory", "system", "temp", "main"})
 
