@@ -26,18 +26,22 @@ MONTHS = {
     "jan.": 1, "feb.": 2, "aug.": 8, "sept.": 9, "sep.": 9, "oct.": 10, "nov.": 11, "dec.": 12,
 }
 _MONTH = "(?P<month>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + ")"
+# A month's name at a word start. The lookahead on its first letter changes no match but lets the
+# engine skip most word starts cheaply (a plain alternation is tried at each: 3x slower).
+_AT_MONTH = rf"\b(?=[{''.join(sorted({m[0] for m in MONTHS}))}]){_MONTH}"
 _YEAR = r"(?P<year>1[5-9]\d{2}|20\d{2})"
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("date", re.compile(rf"\b(?P<day>[12]?\d|3[01]|1er)\s+{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)),
-    ("date", re.compile(rf"\b{_MONTH}\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE)),
+    ("date", re.compile(rf"{_AT_MONTH}\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE)),
     ("iso", re.compile(r"\b(?P<year>1[5-9]\d{2}|20\d{2})-(?P<m>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b")),
     ("numeric", re.compile(r"\b(?P<a>[0-3]?\d)/(?P<b>[01]?\d)/(?P<year>1[5-9]\d{2}|20\d{2})\b")),
-    ("month", re.compile(rf"\b{_MONTH}\s+(?:de\s+|of\s+)?{_YEAR}\b", re.IGNORECASE)),
+    ("month", re.compile(rf"{_AT_MONTH}\s+(?:de\s+|of\s+)?{_YEAR}\b", re.IGNORECASE)),
     ("day_month", re.compile(rf"\b(?P<day>[12]?\d|3[01]|1er)\s+{_MONTH}\b(?!\s+\d)", re.IGNORECASE)),
-    ("month_day", re.compile(rf"\b{_MONTH}\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?\b(?!,?\s+\d)", re.IGNORECASE)),
+    ("month_day", re.compile(rf"{_AT_MONTH}\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?\b(?!,?\s+\d)", re.IGNORECASE)),
     ("weekday", re.compile(
-        r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|"
-        r"saturday|sunday)\b", re.IGNORECASE)),
+        rf"\b(?=[{''.join(sorted({d[0] for d in WEEKDAYS}))}])(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)),
     ("relative", re.compile(
         r"\b(?:aujourd['’]hui|hier|avant-hier|demain|après-demain|"
         r"(?:la semaine|le mois|l['’]année|l['’]an) (?:dernière?|prochaine?|passée?)|"
@@ -54,7 +58,7 @@ _WITHOUT_DIGITS = frozenset({"weekday", "relative"})
 _DIGIT = re.compile(r"\d")
 # ... and these a month's name at a word start: one search for one says whether to try the five.
 _WITH_MONTHS = frozenset({"date", "month", "day_month", "month_day"})
-_MONTH_WORD = re.compile(rf"\b{_MONTH}", re.IGNORECASE)
+_MONTH_WORD = re.compile(_AT_MONTH, re.IGNORECASE)
 _NOT_A_YEAR_AFTER = re.compile(r"^\s*(?:soldats|troops|people|personnes|euros?|dollars?|€|\$|%|km|habitants)\b")
 
 

@@ -73,6 +73,7 @@ _TRAILING_CREDIT = re.compile(
 )
 _SENTENCE_END = re.compile(r"\w[.…。][\"'»”’)」』]*\s*$")
 _INNER_SENTENCE_END = re.compile(r"[^\W\d_]{3}[.!?]\s+[A-ZÀ-Ý][^\W\d_]")
+_DIGIT = re.compile(r"\d")
 _TERMINAL = re.compile(r"[.!?…:;»”\"')。！？：；」』）]\s*$")
 # Prompts of page furniture (share, comment, newsletter, related content...), as lines or menu items.
 _BOILERPLATE_PROMPTS = [
@@ -188,7 +189,9 @@ def tag_list_spans(text: str) -> list[tuple[str, int, int]] | None:
 
 def is_caption(text: str) -> bool:
     """A photo caption: a line with a photo credit."""
-    return (bool(_CREDIT_MARKERS.search(text)) or bool(_TRAILING_CREDIT.search(text))) and len(text.split()) <= 80
+    # Every credit marker holds a ":", "©" or "(": a text without any is only searched for an agency's name.
+    marked = (":" in text or "©" in text or "(" in text) and _CREDIT_MARKERS.search(text) is not None
+    return (marked or _TRAILING_CREDIT.search(text) is not None) and len(text.split()) <= 80
 
 
 def breadcrumb_parts(text: str) -> list[str] | None:
@@ -312,7 +315,7 @@ def _is_sentence_like(paragraph: Paragraph) -> bool:
 def is_date_line(line: str) -> bool:
     """A line that is a date and little else (``3 novembre 2024``, ``Oct 24, 2023 | 2:15pm``,
     ``Publié le 26.12.2022``): at most three words around the date."""
-    match = DATE_SHAPE.search(line)
+    match = DATE_SHAPE.search(line) if _DIGIT.search(line) else None  # every date shape has digits
     return match is not None and len(line[: match.start()].split()) <= 3 and len(line[match.end():].split()) <= 3
 
 
@@ -538,7 +541,7 @@ def _find_header_title(
         paragraph = paragraphs[i]
         if kinds[i] != "body" or not _looks_like_title(paragraph) or _is_list_item(paragraph.text):
             continue
-        if byline_name(paragraph.text) is not None or is_date_line(paragraph.text) or _TIMESTAMP.search(paragraph.text):
+        if byline_name(paragraph.text) is not None or is_date_line(paragraph.text) or _has_timestamp(paragraph.text):
             continue
         words = word_count(paragraph.text)
         score = float(min(words, 6)) - (2 if words > 20 else 0)  # past six words, length says little
@@ -558,6 +561,11 @@ def _find_header_title(
 
 # A date with a time ("April 28, 2019 at 6:01 am Updated …"): a timestamp line, never a headline.
 _TIMESTAMP = re.compile(rf"(?:{DATE_SHAPE.pattern}).{{0,12}}\b\d{{1,2}}[:h]\d{{2}}\b")
+
+
+def _has_timestamp(text: str) -> bool:
+    """A date followed by a time (``26.12.2022 14:30``); only texts with digits are searched."""
+    return _DIGIT.search(text) is not None and _TIMESTAMP.search(text) is not None
 
 
 def _breadcrumb_items(text: str) -> list[str] | None:
@@ -582,7 +590,7 @@ def _leads_to_article(paragraphs: list[Paragraph], kinds: list[str], index: int,
     """Whether the article starts within a few lines after ``index``, or a byline or date does."""
     for j in range(index + 1, min(index + 5, first + 1)):
         text = paragraphs[j].text
-        if j == first or byline_name(text) or is_date_line(text) or _TIMESTAMP.search(text) or _LONE_PREFIX.match(text):
+        if j == first or byline_name(text) or is_date_line(text) or _has_timestamp(text) or _LONE_PREFIX.match(text):
             return True
     return False
 
@@ -612,7 +620,7 @@ def _is_label(paragraph: Paragraph) -> bool:
     text = paragraph.text
     return (
         word_count(text) <= 4 and "\n" not in text and not _TERMINAL.search(text) and not is_date_line(text)
-        and not _TIMESTAMP.search(text) and _bare_name(text) is None and byline_name(text) is None
+        and not _has_timestamp(text) and _bare_name(text) is None and byline_name(text) is None
     )
 
 
@@ -637,7 +645,7 @@ _TIME_ONLY = re.compile(r"^\d{1,2}[:.h]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})
 
 def _is_date_or_time(text: str) -> bool:
     text = text.strip()
-    return is_date_line(text) or bool(_TIMESTAMP.search(text)) or bool(_TIME_ONLY.match(text)) or (
+    return is_date_line(text) or _has_timestamp(text) or bool(_TIME_ONLY.match(text)) or (
         DATE_SHAPE.match(text) is not None and len(text.split()) <= 8)
 
 
