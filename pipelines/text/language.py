@@ -5,10 +5,11 @@ the detector's best guess is not probable enough, is ``und`` rather than a guess
 Detection works on bounded, representative samples, so its cost per document is bounded too.
 
 langdetect is spent where it decides something (:func:`detect_language`): it runs once on the
-document's prose sample first; a long paragraph (``confusable_letters`` or more) whose stop
-words leave no doubt that it is in that language (:mod:`pipelines.text.stopwords`) takes it
-with the document sample's probability, without a run of its own; every other paragraph
-(short ones, other languages, related languages' lookalikes) is detected on its own text.
+document's prose sample first; a paragraph whose stop words leave no doubt that it is in that
+language (:mod:`pipelines.text.stopwords`; a short one, under ``confusable_letters``, needs at
+least ``short_stop_word_min_words`` words and a larger share of stop words) takes it with the
+document sample's probability, without a run of its own; every other paragraph (too few words,
+other languages, related languages' lookalikes) is detected on its own text.
 
 Document language: one detection on a sample drawn from the document's prose
 paragraphs in proportion to their length (short lines such as menus, bylines
@@ -65,6 +66,9 @@ class LanguageConfig:
     seed: int = langid.DEFAULT_SEED
     top_candidates: int = 3
     stop_word_min_share: float = 0.2  # 0 turns stop-word inference off: every paragraph detected
+    # A short paragraph (under confusable_letters) takes the document's language on stricter evidence.
+    short_stop_word_min_words: int = 6
+    short_stop_word_min_share: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -210,11 +214,14 @@ def _inferred(paragraph: Paragraph, expected: Detection, config: LanguageConfig)
         return None
     sample = bounded_sample(paragraph.text, config.paragraph_sample_chars)
     letters = count_letters(sample)
-    if letters < config.confusable_letters:
+    if letters < config.min_letters:
         return None
-    if not stopwords.clearly_in(sample, expected.language, min_share=config.stop_word_min_share):
-        return None
-    return Detection(expected.language, expected.probability, (), letters)
+    if letters >= config.confusable_letters:
+        clear = stopwords.clearly_in(sample, expected.language, min_share=config.stop_word_min_share)
+    else:  # fewer words to go on: more of them must be the language's, and at least a few
+        clear = stopwords.clearly_in(sample, expected.language, min_words=config.short_stop_word_min_words,
+                                     min_share=max(config.short_stop_word_min_share, config.stop_word_min_share))
+    return Detection(expected.language, expected.probability, (), letters) if clear else None
 
 
 def _prose(paragraphs: list[Paragraph], detections: list, config: LanguageConfig,

@@ -66,7 +66,8 @@ class TextStage(Stage[TextRecord, TextContext, TextConfig, TextStageResult]):
     # 6: asides leave the context, rows of links are menus, a lone "By" line; 7: quote speakers, more agencies;
     # 8: a role between an organisation and a person ("MSNBC host Chris Matthews")
     # 9: long paragraphs whose stop words are clearly the document's language take it without a langdetect run
-    version = "9"
+    # 10: short paragraphs too, on stricter stop-word evidence
+    version = "10"
     upstream = INGEST
     chunk_size = 100
 
