@@ -132,6 +132,23 @@ def test_langdetect_runs_only_where_stop_words_leave_doubt_and_the_answers_do_no
         reference_document.detection.language, reference_document.language_shares)
 
 
+
+
+def test_a_short_paragraph_takes_the_documents_language_only_on_clear_stop_words():
+    short = [
+        "Il a ajouté que la décision serait prise avant la fin de la semaine.",  # French, 13 words: inferred
+        "« We will not give up », a-t-il lancé.",  # an English quote: detected on its own text
+        "Le chiffre est en hausse.",  # 5 words: too few to go on, detected
+    ]
+    paragraphs = split_paragraphs("\n\n".join([*paragraphs_of("fr", 3), *short]))
+    detections, _ = detect_language(paragraphs, CONFIG)
+    inferred = [not d.candidates and d.language != UNDETERMINED for d in detections]
+    assert inferred[3] and detections[3].language == "fr"
+    assert not inferred[4] and detections[4].language != "fr"
+    assert not inferred[5] and detections[5].candidates
+    # With stop-word inference off, the short French paragraph gets the same language from langdetect.
+    reference, _ = detect_language(paragraphs, LanguageConfig(stop_word_min_share=0))
+    assert reference[3].language == "fr"
 def test_low_probability_gives_und_and_threshold_is_configurable():
     mixed = "Der Hund schläft. The dog sleeps. El perro duerme."
     lenient = detect_text(mixed, LanguageConfig(min_probability=0.0), sample_chars=400)
