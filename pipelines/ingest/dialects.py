@@ -55,6 +55,9 @@ class DialectSpec:
     trailing_terminators: int = 1  # lenient dialects: line ends written after each text
     final_terminators: int | None = None  # ... after the last one, when different
     close: str | None = None  # producer dialects: what ends each text (before the next marker)
+    # ``close`` as written in a dump without CR, when it is one string: markers are then looked for
+    # right after it (a literal search would also stop at every closing line that repeats the literal).
+    close_literal: str | None = None
     final: str | None = None  # ... what ends the last one (the dump's closing banner or tag)
     after_preamble: str | None = None  # what the preamble ends with (None: anything; "": nothing)
     header: str | None = None  # what a dump of this dialect starts with (detection evidence)
@@ -89,13 +92,14 @@ SPECS: dict[str, DialectSpec] = {
     # files-to-prompt 0.6, default style: "path\n---\ncontent\n\n---\n" per file, nothing else.
     "files-to-prompt": DialectSpec(
         marker=rf"{LINE_NAME}{EOL}---{EOL}", literal="---", literal_line=1,
-        close=rf"{EOL}{EOL}---{EOL}\Z", final=rf"{EOL}{EOL}---{EOL}?\Z", after_preamble="",
+        close=rf"{EOL}{EOL}---{EOL}\Z", close_literal="\n\n---\n", final=rf"{EOL}{EOL}---{EOL}?\Z", after_preamble="",
         losses="files-to-prompt skips files that are not valid UTF-8 without a trace in the dump",
     ),
     # files-to-prompt --markdown: "path\n```lang\ncontent\n```\n", the fence longer than any in the file.
     "files-to-prompt-markdown": DialectSpec(
         marker=rf"{LINE_NAME}{EOL}{FENCE}{EOL}", literal="```", literal_line=1,
-        close=rf"{EOL}{{fence}}{EOL}\Z", final=rf"{EOL}{{fence}}{EOL}?\Z", after_preamble="",
+        close=rf"{EOL}{{fence}}{EOL}\Z", close_literal="\n{fence}\n",
+        final=rf"{EOL}{{fence}}{EOL}?\Z", after_preamble="",
         losses="files-to-prompt skips files that are not valid UTF-8 without a trace in the dump",
     ),
     # files-to-prompt --cxml: <documents><document index="N"><source>path</source><document_content>
@@ -183,6 +187,15 @@ class Dialect:
                 source = source.replace("{fence}", re.escape(text_fence or "```"))
             compiled = self._framing[key] = _compile(source, self.as_bytes, "utf-8")
         return compiled
+
+    def closing(self, fence: bytes | None) -> bytes | None:
+        """``close_literal`` for this fence, as bytes (None: the dialect has none)."""
+        key = ("close_literal", fence)
+        literal = self._framing.get(key)
+        if literal is None and self.spec is not None and self.spec.close_literal is not None:
+            text_fence = fence.decode("ascii") if fence is not None else ""
+            literal = self._framing[key] = self.spec.close_literal.replace("{fence}", text_fence).encode("ascii")
+        return literal
 
     def close_window(self, fence: AnyStr | None = None) -> int:
         """How far back from a marker its record's closing framing is looked for."""

@@ -454,7 +454,11 @@ class _Splitter:
         dialect = self.dialect
         fast = self._fast_documents_possible()
         while dialect is not None:  # no dialect: the dump is not split, it is one reject
-            match = dialect.find(buf, search, at_line_start)
+            closing = self._closing_in_this_read() if fast else None
+            if closing is not None:
+                match = self._marker_after(closing, buf, pos, search)
+            else:
+                match = dialect.find(buf, search, at_line_start)
             if match is None or match.start() >= cut:
                 break
             if self._is_text(buf, pos, match, dialect):
@@ -535,6 +539,28 @@ class _Splitter:
         record.fence = match.group("fence") if dialect.fenced else None
         record.close_length = None
         return document
+
+    def _closing_in_this_read(self) -> bytes | None:
+        """The open record's closing framing as bytes, when the producer writes it as one string and the
+        record began in this read (it has nothing appended yet); else None."""
+        record = self.record
+        if record.name is None or record.size or record.closed_at is not None:
+            return None
+        return self.dialect.closing(record.fence)
+
+    def _marker_after(self, closing: bytes, buf: bytes, pos: int, search: int) -> re.Match | None:
+        """The first marker-like lines at or after ``search`` that follow ``closing`` (the open record's
+        text starting at ``pos``). ``_is_text`` accepts no other marker of a producer (in a dump without
+        CR, its closing framing is that string), so the scan goes from one to the next and never stops
+        at a closing line that repeats the dialect's literal (files-to-prompt's ``---``, its fences)."""
+        at = max(pos, search - len(closing))
+        match = self.dialect.pattern.match
+        while (found := buf.find(closing, at)) >= 0:
+            candidate = match(buf, found + len(closing))
+            if candidate is not None:
+                return candidate
+            at = found + 1
+        return None
 
     def _plainly_text(self, buf: bytes, start: int, end: int) -> bool:
         """Whether ``_classify`` would pass ``buf[start:end]`` without a look at all its checks: it

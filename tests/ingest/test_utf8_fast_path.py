@@ -3,13 +3,15 @@ decoding), counted in place; each shortcut must give exactly what decoding and `
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.ingest.config import SplitConfig
-from pipelines.ingest.dialects import PRODUCER_DIALECTS
+from pipelines.ingest.dialects import PRODUCER_DIALECTS, SPECS
 from pipelines.ingest.dumpwriter import format_dump
 from pipelines.ingest.encoding import Utf8Check
 from pipelines.ingest.load import DumpFile, load_dump
@@ -103,15 +105,15 @@ def test_loaded_counts_are_those_of_the_decoded_text(tmp_path):
 SPLIT_LINES = st.sampled_from([
     "", " ", "\t", "\u00a0", "\u3000", "[Empty file]", "[Binary file]", "Error reading file", "bin\x00ary",
     "\x01\x02\x03\x04\x05\x06", "FILE: inner.txt", "=" * 48, "END FILE", "Déjà « vu »", "日本語",
-    "\U0001f600 emoji", "\x1c", "---", "```",
+    "\U0001f600 emoji", "\x1c", "---", "```", "````", "```py", "a.txt",
 ]) | st.text(alphabet=st.sampled_from(TRICKY.replace("\r", "")), max_size=12)
 PLAIN_LINES = st.sampled_from(["Plain words here.", "Une ligne « française » !", "Zweite Zeile 日本語", "x" * 90])
 SPLIT_DIALECTS = support.DIALECTS + PRODUCER_DIALECTS
 
 
 @st.composite
-def plain_or_odd_dumps(draw):
-    dialect = draw(st.sampled_from(SPLIT_DIALECTS))
+def plain_or_odd_dumps(draw, dialects=SPLIT_DIALECTS):
+    dialect = draw(st.sampled_from(dialects))
     names = draw(st.lists(st.sampled_from("abcdefghijkl"), min_size=1, max_size=12))  # repeats: duplicate names
     lines = PLAIN_LINES | PLAIN_LINES | SPLIT_LINES  # mostly plain documents
     endings = st.sampled_from(["", "\n", "\n\n"])
@@ -129,6 +131,10 @@ def plain_or_odd_dumps(draw):
 @given(plain_or_odd_dumps())
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_one_step_documents_are_the_general_paths_records(tmp_path, case):
+    assert_one_step_is_the_general_path(tmp_path, case)
+
+
+def assert_one_step_is_the_general_path(tmp_path, case) -> None:
     dialect, raw, chunk, limit = case
     path = support.write(tmp_path, raw)
     config = support.config_for(dialect, chunk_bytes=chunk, max_document_bytes=limit)
@@ -142,3 +148,21 @@ def test_one_step_documents_are_the_general_paths_records(tmp_path, case):
         return [(r, r.text if isinstance(r, Document) else None) for r in records], summary
 
     assert records_and_summary(True) == records_and_summary(False)
+
+
+@given(plain_or_odd_dumps(dialects=[d for d in PRODUCER_DIALECTS if SPECS[d].close_literal]))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_markers_found_after_the_closing_framing_are_those_the_literal_search_finds(tmp_path, case):
+    """files-to-prompt's styles: the one-step path looks for the next marker right after the open record's
+    closing framing (``close_literal``) instead of at every line holding the literal."""
+    assert_one_step_is_the_general_path(tmp_path, case)
+
+
+@pytest.mark.parametrize("dialect", [d for d in PRODUCER_DIALECTS if SPECS[d].close_literal])
+@pytest.mark.parametrize("fence", ["```", "`````"])
+def test_a_close_literal_is_the_only_text_its_close_pattern_matches_without_cr(dialect, fence):
+    spec = SPECS[dialect]
+    literal = spec.close_literal.replace("{fence}", fence)
+    close = re.compile(spec.close.replace("{fence}", re.escape(fence)))
+    assert close.search("some text" + literal).start() == len("some text")
+    assert close.search("some text" + literal[1:]) is None and close.search("some text" + literal[:-1]) is None
