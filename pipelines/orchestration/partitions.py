@@ -6,6 +6,7 @@ its events and checks, is then paid once for the batch); a UI backfill takes up 
 ``DUMPS_PER_RUN`` partitions a run. Every asset still loads each dump in its own transaction.
 """
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -25,6 +26,11 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 DUMPS_PER_RUN = 50
 RUN_BATCH_BYTES = 1_000_000
 dumps_backfill_policy = dg.BackfillPolicy.multi_run(max_partitions_per_run=DUMPS_PER_RUN)
+# The assets pass it knowingly (the parameter is beta in Dagster 1.x): its warning at every import
+# would be the first line a user sees on the terminal, for nothing they can act on.
+warnings.filterwarnings(
+    "ignore", message=r"Parameter `backfill_policy` .* is currently in beta", category=dg.BetaWarning
+)
 
 
 def dump_sizes(raw_dir: Path, keys: Iterable[str]) -> dict[str, int]:
