@@ -12,6 +12,7 @@ day-month dates resolved by dateparser against the article's publication date
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -26,9 +27,15 @@ MONTHS = {
     "jan.": 1, "feb.": 2, "aug.": 8, "sept.": 9, "sep.": 9, "oct.": 10, "nov.": 11, "dec.": 12,
 }
 _MONTH = "(?P<month>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + ")"
-# A month's name at a word start. The lookahead on its first letter changes no match but lets the
-# engine skip most word starts cheaply (a plain alternation is tried at each: 3x slower).
-_AT_MONTH = rf"\b(?=[{''.join(sorted({m[0] for m in MONTHS}))}]){_MONTH}"
+
+
+def _first_letter_of(words: Iterable[str]) -> str:
+    """A lookahead for the first letters of ``words``: put before an alternation of them at a word start,
+    it changes no match but lets the engine skip most word starts cheaply (3x faster than without)."""
+    return "(?=[" + "".join(sorted({word[0] for word in words})) + "])"
+
+
+_AT_MONTH = rf"\b{_first_letter_of(MONTHS)}{_MONTH}"  # a month's name at a word start
 _YEAR = r"(?P<year>1[5-9]\d{2}|20\d{2})"
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -41,7 +48,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("day_month", re.compile(rf"\b(?P<day>[12]?\d|3[01]|1er)\s+{_MONTH}\b(?!\s+\d)", re.IGNORECASE)),
     ("month_day", re.compile(rf"{_AT_MONTH}\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?\b(?!,?\s+\d)", re.IGNORECASE)),
     ("weekday", re.compile(
-        rf"\b(?=[{''.join(sorted({d[0] for d in WEEKDAYS}))}])(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)),
+        rf"\b{_first_letter_of(WEEKDAYS)}(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)),
     ("relative", re.compile(
         r"\b(?:aujourd['’]hui|hier|avant-hier|demain|après-demain|"
         r"(?:la semaine|le mois|l['’]année|l['’]an) (?:dernière?|prochaine?|passée?)|"

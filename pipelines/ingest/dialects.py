@@ -161,11 +161,13 @@ class Dialect:
     _framing: dict = field(default_factory=dict, compare=False, repr=False)
     is_producer: bool = field(init=False, default=False)  # has a closing framing (files-to-prompt, repomix)
     fenced: bool = field(init=False, default=False)  # its closing framing is the opening marker's fence
+    closes_by_literal: bool = field(init=False, default=False)  # its spec has a close_literal
 
     def __post_init__(self) -> None:
         # Read on every marker: computed once.
         object.__setattr__(self, "is_producer", self.spec is not None and self.spec.close is not None)
         object.__setattr__(self, "fenced", "fence" in self.pattern.groupindex)
+        object.__setattr__(self, "closes_by_literal", self.spec is not None and self.spec.close_literal is not None)
 
     def terminators_before(self, at_end: bool) -> int:
         """How many line ends of framing follow a lenient dialect's text: before the next
@@ -192,7 +194,7 @@ class Dialect:
         """``close_literal`` for this fence, as bytes (None: the dialect has none)."""
         key = ("close_literal", fence)
         literal = self._framing.get(key)
-        if literal is None and self.spec is not None and self.spec.close_literal is not None:
+        if literal is None and self.closes_by_literal:
             text_fence = fence.decode("ascii") if fence is not None else ""
             literal = self._framing[key] = self.spec.close_literal.replace("{fence}", text_fence).encode("ascii")
         return literal

@@ -453,7 +453,7 @@ class _Splitter:
         pos = search = 0
         dialect = self.dialect
         fast = self._fast_documents_possible()
-        by_closing = fast and dialect is not None and dialect.spec is not None and bool(dialect.spec.close_literal)
+        by_closing = fast and dialect is not None and dialect.closes_by_literal
         while dialect is not None:  # no dialect: the dump is not split, it is one reject
             closing = self._closing_in_this_read() if by_closing else None
             if closing is not None:

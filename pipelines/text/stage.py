@@ -31,7 +31,7 @@ from pipelines.warehouse.tables import quote_identifier
 
 READ_BATCH = 2_000
 # A short article the warm-up runs through every step: the parsers' first use compiles their patterns
-# and tables (dateparser's time zones and locale, the extractors' name patterns), ~0.4 s a process.
+# and tables (dateparser's time zones and locale, the extractors' name patterns): ~0.25 s a worker.
 _WARM_UP_ARTICLE = "\n\n".join([
     "Home | World | Business",
     "Council approves the new bridge",
